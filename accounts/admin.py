@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts.models import Account, Contact, ContactEvent, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ("user", "position", "telephone", "is_admin", "state")
+    readonly_fields = ("user", "state")
+    can_delete = False
+    show_change_link = True
+
+
+def _scoped_to_sales_executive(request: HttpRequest, accounts: QuerySet) -> QuerySet:
+    # A sales executive (staff, not superuser) sees and edits only the accounts assigned to it.
+    if request.user.is_superuser:
+        return accounts
+    return accounts.filter(sales_executive=request.user)
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("customer_code", "company_name", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state")
+    list_filter = ("state", "country", "sales_executive")
+    search_fields = ("customer_code", "company_name", "tax_id")
+    list_select_related = ("sales_executive",)
+    inlines = [ContactInline]
+    fieldsets = (
+        (None, {"fields": ("customer_code", "company_name", "tax_id", "country", "currency", "state")}),
+        ("Credit", {"fields": ("credit_limit", "credit_used", "sales_executive")}),
+        ("Address", {"fields": ("address", "city", "phone", "blocked_fields")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return _scoped_to_sales_executive(request, super().get_queryset(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if request.user.is_superuser:
+            return ()
+        return ("customer_code", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state")
+
+
+class ContactEventInline(admin.TabularInline):
+    model = ContactEvent
+    extra = 0
+    fields = ("at", "actor", "from_state", "to_state", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "account", "position", "is_admin", "state")
+    list_filter = ("state", "is_admin")
+    search_fields = ("user__email", "user__username", "user__first_name", "user__last_name", "account__customer_code")
+    list_select_related = ("user", "account")
+    raw_id_fields = ("user", "account")
+    readonly_fields = ("state", "pending_email", "created_at")
+    inlines = [ContactEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        contacts = super().get_queryset(request)
+        if request.user.is_superuser:
+            return contacts
+        return contacts.filter(account__sales_executive=request.user)

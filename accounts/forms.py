@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.translation import gettext_lazy as _
+
+from allauth.account import forms as allauth_forms
+
+from accounts.models import Account, Contact, User
+from accounts.services import ContactData
+
+
+class SignInForm(allauth_forms.LoginForm):
+    """Sign in with the user id or the email."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("User ID or email")
+        self.fields["login"].widget.attrs.update({"placeholder": "", "autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"placeholder": ""})
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in")
+
+
+class ForgotPasswordForm(allauth_forms.ResetPasswordForm):
+    """Forgot your password: the user id and the email must belong together.
+
+    The answer is the same whether or not they do, so the form tells nobody which accounts exist.
+    """
+
+    user_id = forms.CharField(label=_("User ID"), max_length=150)
+    field_order = ["user_id", "email"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        user_id = (cleaned.get("user_id") or "").strip()
+        email = (cleaned.get("email") or "").strip()
+        self.users = list(
+            User.objects.filter(username__iexact=user_id, email__iexact=email, is_active=True)
+        ) if user_id and email else []
+        return cleaned
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = _("Current password")
+        self.fields["password1"].label = _("New password")
+        self.fields["password2"].label = _("New password (again)")
+        self.fields["password1"].help_text = " ".join(password_validators_help_texts())
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = " ".join(password_validators_help_texts())
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class ContactForm(forms.Form):
+    """NEW CONTACT and edit: the contact's data and permissions, as an administrator fills them in."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    position = forms.CharField(label=_("Position"), max_length=100, required=False)
+    telephone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+    is_admin = forms.BooleanField(label=_("Account administrator"), required=False)
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(name, Contact._meta.get_field(name).verbose_name) for name in Contact.PERMISSION_FIELDS],
+    )
+
+    @classmethod
+    def initial_for(cls, contact: Contact) -> dict:
+        return {
+            "first_name": contact.user.first_name,
+            "last_name": contact.user.last_name,
+            "email": contact.pending_email or contact.user.email,
+            "position": contact.position,
+            "telephone": contact.telephone,
+            "is_admin": contact.is_admin,
+            "permissions": [name for name in Contact.PERMISSION_FIELDS if getattr(contact, name)],
+        }
+
+    def to_data(self) -> ContactData:
+        c = self.cleaned_data
+        return ContactData(
+            first_name=c["first_name"],
+            last_name=c["last_name"],
+            email=c["email"],
+            position=c["position"],
+            telephone=c["telephone"],
+            is_admin=c["is_admin"],
+            permissions=frozenset(c["permissions"]),
+        )
+
+
+class NewContactForm(ContactForm):
+    username = forms.RegexField(
+        label=_("User ID"),
+        max_length=150,
+        required=False,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Optional: letters, digits and . @ + - _ only. Left empty, it is made from the email."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in the user id.")},
+    )
+    field_order = ["first_name", "last_name", "email", "username", "position", "telephone", "is_admin", "permissions"]
+
+
+class ActivationEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+
+
+class ActivationCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("The code has six digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ActivationPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("New password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = " ".join(password_validators_help_texts())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+class ContactInformationForm(forms.Form):
+    """The contact's own data."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    position = forms.CharField(label=_("Position"), max_length=100, required=False)
+    telephone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+
+
+class AccountDataForm(forms.ModelForm):
+    """The account's own data; blocked fields (and all of them for a non-administrator) are read-only."""
+
+    class Meta:
+        model = Account
+        fields = list(Account.CUSTOMER_EDITABLE_FIELDS)
+
+    def __init__(self, *args, editable: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not editable or self.instance.field_is_blocked(name):
+                field.disabled = True
+                field.blocked = self.instance.field_is_blocked(name)

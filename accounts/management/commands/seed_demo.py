@@ -1,0 +1,103 @@
+"""Demo data for `make run`: two reseller accounts, their contacts, a sales executive, the back office.
+
+Safe to run twice: rows are found by their natural keys and left as they are; passwords are only set
+on users this command creates.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Account, Contact, ContactEvent, User
+
+DEMO_PASSWORD = "Demo-Store-2026"
+
+ALL_PERMISSIONS = {name: True for name in Contact.PERMISSION_FIELDS}
+
+ACCOUNTS = [
+    {
+        "customer_code": "MX-10001",
+        "company_name": "Acme Reseller",
+        "tax_id": "ARE190101AB1",
+        "country": "MX",
+        "currency": "MXN",
+        "credit_limit": Decimal("250000.00"),
+        "credit_used": Decimal("42150.00"),
+        "address": "Av. Insurgentes Sur 1602",
+        "city": "Ciudad de México",
+        "phone": "+52 55 5555 0100",
+        "contacts": [
+            ("ana.admin@acme-reseller.test", "ana.admin", "Ana", "Alvarez", "Purchasing manager", True),
+            ("carlos.buyer@acme-reseller.test", "carlos.buyer", "Carlos", "Bermudez", "Buyer", False),
+        ],
+    },
+    {
+        "customer_code": "CO-20001",
+        "company_name": "Orbit IT",
+        "tax_id": "900123456-7",
+        "country": "CO",
+        "currency": "COP",
+        "credit_limit": Decimal("180000000.00"),
+        "credit_used": Decimal("25000000.00"),
+        "address": "Carrera 7 # 71-21",
+        "city": "Bogotá",
+        "phone": "+57 601 555 0200",
+        "contacts": [
+            ("olga.admin@orbit-it.test", "olga.admin", "Olga", "Ortiz", "General manager", True),
+            ("omar.buyer@orbit-it.test", "omar.buyer", "Omar", "Ospina", "Buyer", False),
+        ],
+    },
+]
+
+SALES_EXECUTIVE_PERMISSIONS = ["view_account", "change_account", "view_contact"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo accounts, contacts and staff (idempotent)."
+
+    def _user(self, *, email: str, username: str, first: str, last: str, **flags) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, username=username, first_name=first, last_name=last, **flags)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            self.stdout.write(f"  created {email}")
+        return user
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        self.stdout.write("Demo data:")
+        backoffice = self._user(
+            email="backoffice@distributor.test", username="backoffice", first="Beatriz", last="Office",
+            is_staff=True, is_superuser=True,
+        )
+        sales = self._user(email="sam.sales@distributor.test", username="sam.sales", first="Sam", last="Sanchez", is_staff=True)
+        group, _ = Group.objects.get_or_create(name="Sales executives")
+        group.permissions.set(Permission.objects.filter(content_type__app_label="accounts", codename__in=SALES_EXECUTIVE_PERMISSIONS))
+        sales.groups.add(group)
+
+        for spec in ACCOUNTS:
+            fields = {key: value for key, value in spec.items() if key != "contacts"}
+            account, _ = Account.objects.get_or_create(
+                customer_code=spec["customer_code"], defaults={**fields, "sales_executive": sales}
+            )
+            for email, username, first, last, position, is_admin in spec["contacts"]:
+                user = self._user(email=email, username=username, first=first, last=last)
+                contact, made = Contact.objects.get_or_create(
+                    user=user,
+                    defaults={
+                        "account": account,
+                        "position": position,
+                        "telephone": spec["phone"],
+                        "is_admin": is_admin,
+                        "state": Contact.State.ACTIVE,
+                        **ALL_PERMISSIONS,
+                    },
+                )
+                if made:
+                    ContactEvent.objects.create(contact=contact, actor=backoffice, to_state=contact.state, note="demo data")
+        self.stdout.write(self.style.SUCCESS(f"Demo users ready; their password is {DEMO_PASSWORD}"))

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from accounts.selectors import contact_for_user
+
+
+class ContactMiddleware:
+    """Sets `request.contact`: the signed-in user's active contact (with its account), or None."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.contact = SimpleLazyObject(lambda: contact_for_user(request.user))  # type: ignore[attr-defined]
+        return self.get_response(request)

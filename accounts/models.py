@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.countries import COUNTRY_CHOICES, CURRENCY_CHOICES
+
+
+class User(AbstractUser):
+    """Anyone who signs in: a reseller's contact, a sales executive or the back office.
+
+    `username` is the user id shown to people; sign-in takes it or the email.
+    """
+
+    email = models.EmailField(_("email"), unique=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+
+def default_blocked_fields() -> list[str]:
+    return ["company_name", "tax_id"]
+
+
+class Account(models.Model):
+    """A reseller: one customer of the distributor, with its credit line and its contacts."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        BLOCKED = "blocked", _("Blocked")
+
+    # The account's own data that its administrator may edit unless the distributor blocked the field.
+    CUSTOMER_EDITABLE_FIELDS = ("company_name", "tax_id", "address", "city", "phone")
+
+    customer_code = models.CharField(_("customer code"), max_length=20, unique=True)
+    company_name = models.CharField(_("company name"), max_length=200)
+    tax_id = models.CharField(_("tax id"), max_length=40)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    credit_limit = models.DecimalField(_("credit limit"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    credit_used = models.DecimalField(_("credit used"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    sales_executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sales executive"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_accounts",
+        limit_choices_to={"is_staff": True},
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.ACTIVE)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    blocked_fields = models.JSONField(
+        _("blocked fields"),
+        default=default_blocked_fields,
+        blank=True,
+        help_text=_("Fields of the account's data that only distributor staff may change."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["company_name"]
+        verbose_name = _("customer account")
+        verbose_name_plural = _("customer accounts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="account_credit_limit_not_negative"),
+            models.CheckConstraint(condition=models.Q(credit_used__gte=0), name="account_credit_used_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_code} · {self.company_name}"
+
+    @property
+    def credit_available(self) -> Decimal:
+        return max(self.credit_limit - self.credit_used, Decimal("0.00"))
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.state == self.State.BLOCKED
+
+    def field_is_blocked(self, name: str) -> bool:
+        return name in (self.blocked_fields or [])
+
+
+class Contact(models.Model):
+    """A reseller's user: belongs to one account and sees only that account's data."""
+
+    class State(models.TextChoices):
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+        AWAITING_ACTIVATION = "awaiting_activation", _("Awaiting activation")
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        State.AWAITING_CONFIRMATION: {State.AWAITING_ACTIVATION, State.INACTIVE},
+        State.AWAITING_ACTIVATION: {State.ACTIVE, State.INACTIVE},
+        State.ACTIVE: {State.INACTIVE},
+        State.INACTIVE: set(),
+    }
+
+    # Permission flags, in the order the contact forms show them.
+    PERMISSION_FIELDS = (
+        "can_see_prices",
+        "can_order",
+        "can_quote",
+        "can_rma",
+        "can_license",
+        "can_download",
+        "can_invoice",
+    )
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="contacts")
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    telephone = models.CharField(_("telephone"), max_length=40, blank=True)
+    is_admin = models.BooleanField(_("account administrator"), default=False)
+    can_see_prices = models.BooleanField(_("see prices and stock"), default=True)
+    can_order = models.BooleanField(_("place orders"), default=False)
+    can_quote = models.BooleanField(_("quotes"), default=False)
+    can_rma = models.BooleanField(_("RMA"), default=False)
+    can_license = models.BooleanField(_("volume licensing"), default=False)
+    can_download = models.BooleanField(_("downloads"), default=False)
+    can_invoice = models.BooleanField(_("invoices and transactions"), default=False)
+    state = models.CharField(
+        _("state"), max_length=24, choices=State.choices, default=State.AWAITING_CONFIRMATION
+    )
+    pending_email = models.EmailField(_("email awaiting validation"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.user.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    def permission_labels(self) -> list[str]:
+        return [str(self._meta.get_field(name).verbose_name) for name in self.PERMISSION_FIELDS if getattr(self, name)]
+
+
+class ContactEvent(models.Model):
+    """One change of a contact: who made it, when, from which state to which."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.from_state} → {self.to_state} {self.note}".strip()
+
+
+class ContactLink(models.Model):
+    """A single-use, expiring link emailed to a contact; only a hash of its token is kept."""
+
+    class Purpose(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm")
+        ACTIVATE = "activate", _("Activate user")
+        VALIDATE_EMAIL = "validate_email", _("Validate email")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "purpose"], name="contactlink_contact_purpose")]
+
+
+class VerificationCode(models.Model):
+    """A six-digit code emailed during activation; stored as a keyed hash, with its wrong tries."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["contact", "created_at"], name="code_contact_created")]

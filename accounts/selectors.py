@@ -1,0 +1,31 @@
+"""Reads of the accounts domain, already scoped to who asks."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Account, Contact, User
+
+
+def contact_for_user(user: User) -> Contact | None:
+    """The active contact of a signed-in user, with its account; None for visitors and staff."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Contact.objects.select_related("account", "user")
+        .filter(user_id=user.pk, state=Contact.State.ACTIVE)
+        .first()
+    )
+
+
+def contact_list_for_admin(admin: Contact) -> QuerySet[Contact]:
+    """The contacts of the administrator's own account, in one query."""
+    return (
+        Contact.objects.filter(account_id=admin.account_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "id")
+    )
+
+
+def contact_of_account(*, account: Account, pk: int) -> Contact | None:
+    return Contact.objects.select_related("user", "account").filter(account=account, pk=pk).first()

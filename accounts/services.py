@@ -1,0 +1,387 @@
+"""Every write of the accounts domain: contacts, their lifecycle, and the account's own data.
+
+Each state change of a contact goes through `_contact_transition`, which locks the row, checks the move
+against Contact.ALLOWED_TRANSITIONS, saves and writes a ContactEvent. Emails are stored in the same
+transaction and delivered after commit (storefront.emails).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, Contact, ContactEvent, ContactLink, User, VerificationCode
+from storefront.emails import email_queue
+
+
+class ContactError(Exception):
+    """A contact action refused, with a message for the person and, where it applies, the form field."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ContactData:
+    first_name: str
+    last_name: str
+    email: str
+    position: str = ""
+    telephone: str = ""
+    is_admin: bool = False
+    permissions: frozenset[str] = frozenset()
+
+
+# --- links and codes ------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _link_create(*, contact: Contact, purpose: str, email: str = "") -> str:
+    """Store a new single-use link (its hash only) and return the token that goes in the email."""
+    ContactLink.objects.filter(contact=contact, purpose=purpose, used_at__isnull=True).update(used_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    ContactLink.objects.create(
+        contact=contact,
+        purpose=purpose,
+        token_hash=_token_hash(token),
+        email=email,
+        expires_at=timezone.now() + settings.CONTACT_LINK_TTL,
+    )
+    return token
+
+
+def contact_link_get(*, token: str, purpose: str, lock: bool = False) -> ContactLink:
+    """The unused, unexpired link of that token and purpose, or ContactError."""
+    links = ContactLink.objects.select_related("contact__user", "contact__account")
+    if lock:
+        links = links.select_for_update(of=("self",))
+    link = links.filter(token_hash=_token_hash(token or ""), purpose=purpose).first()
+    if link is None:
+        raise ContactError(_("This link is not valid. Ask your account administrator for a new one."))
+    if link.used_at is not None:
+        raise ContactError(_("This link has already been used."))
+    if link.expires_at <= timezone.now():
+        raise ContactError(_("This link has expired. Ask your account administrator for a new one."))
+    return link
+
+
+def _code_hash(contact_id: int, code: str) -> str:
+    return salted_hmac("accounts.VerificationCode", f"{contact_id}:{code}", algorithm="sha256").hexdigest()
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+# --- state changes --------------------------------------------------------------------------------
+
+
+def _contact_transition(*, contact: Contact, to_state: str, actor: User | None, note: str = "") -> Contact:
+    """Lock the contact, check the move, save it and record who made it."""
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if to_state not in Contact.ALLOWED_TRANSITIONS[locked.state]:
+        raise ContactError(
+            _("A contact in state “%(from)s” cannot become “%(to)s”.")
+            % {"from": locked.get_state_display(), "to": Contact.State(to_state).label}
+        )
+    from_state = locked.state
+    locked.state = to_state
+    locked.save(update_fields=["state"])
+    ContactEvent.objects.create(contact=locked, actor=actor, from_state=from_state, to_state=to_state, note=note)
+    contact.state = to_state
+    return locked
+
+
+def _check_admin_of(actor: Contact, account: Account) -> None:
+    if not (actor.is_admin and actor.is_active and actor.account_id == account.pk):
+        raise ContactError(_("Only an administrator of this account can manage its contacts."))
+
+
+def _check_email_free(email: str, *, field: str = "email", exclude_user: int | None = None) -> None:
+    users = User.objects.filter(email__iexact=email)
+    pending = Contact.objects.filter(pending_email__iexact=email)
+    if exclude_user is not None:
+        users = users.exclude(pk=exclude_user)
+        pending = pending.exclude(user_id=exclude_user)
+    if users.exists() or pending.exists():
+        raise ContactError(_("Another user already has this email."), field=field)
+
+
+def _username_for(email: str) -> str:
+    base = email.split("@", 1)[0][:140] or "contact"
+    candidate = base
+    n = 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def contact_create(*, actor: Contact, account: Account, data: ContactData, username: str = "") -> Contact:
+    """NEW CONTACT: store the contact, awaiting confirmation, and email it the confirmation link."""
+    _check_admin_of(actor, account)
+    email = data.email.strip().lower()
+    _check_email_free(email)
+    username = username.strip() or _username_for(email)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ContactError(_("This user id is taken; choose another."), field="username")
+    try:
+        with transaction.atomic():
+            user = User(username=username, email=email, first_name=data.first_name.strip(), last_name=data.last_name.strip(), is_active=False)
+            user.set_unusable_password()
+            user.save()
+    except IntegrityError:
+        raise ContactError(_("Another user already has this email or user id."), field="email") from None
+    contact = Contact.objects.create(
+        user=user,
+        account=account,
+        position=data.position.strip(),
+        telephone=data.telephone.strip(),
+        is_admin=data.is_admin,
+        **{name: name in data.permissions for name in Contact.PERMISSION_FIELDS},
+    )
+    ContactEvent.objects.create(contact=contact, actor=actor.user, to_state=contact.state, note="created")
+    token = _link_create(contact=contact, purpose=ContactLink.Purpose.CONFIRM)
+    email_queue(
+        to=email,
+        template="contact-confirm",
+        context={
+            "contact": contact,
+            "account": account,
+            "admin_name": actor.full_name,
+            "url": _absolute(reverse("accounts:contact-confirm", args=[token])),
+        },
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_confirm(*, token: str) -> Contact:
+    """The new contact clicked "confirm": it now awaits activation and gets the ACTIVATE USER email."""
+    link = contact_link_get(token=token, purpose=ContactLink.Purpose.CONFIRM, lock=True)
+    contact = link.contact
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    _contact_transition(
+        contact=contact, to_state=Contact.State.AWAITING_ACTIVATION, actor=contact.user, note="confirmed"
+    )
+    activate_token = _link_create(contact=contact, purpose=ContactLink.Purpose.ACTIVATE)
+    email_queue(
+        to=contact.user.email,
+        template="contact-activate",
+        context={"contact": contact, "url": _absolute(reverse("accounts:contact-activate", args=[activate_token]))},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_code_send(*, token: str, email: str) -> VerificationCode:
+    """ACTIVATE USER, first step: email a six-digit code to the contact's own address."""
+    link = contact_link_get(token=token, purpose=ContactLink.Purpose.ACTIVATE, lock=True)
+    contact = link.contact
+    if contact.state != Contact.State.AWAITING_ACTIVATION:
+        raise ContactError(_("This user cannot be activated."))
+    if email.strip().lower() != contact.user.email:
+        raise ContactError(_("This is not the email your administrator registered for you."), field="email")
+    now = timezone.now()
+    sent_last_hour = VerificationCode.objects.filter(contact=contact, created_at__gte=now - timedelta(hours=1)).count()
+    if sent_last_hour >= settings.VERIFICATION_CODE_SENDS_PER_HOUR:
+        raise ContactError(_("Too many codes were sent in the last hour. Try again later."), field="email")
+    VerificationCode.objects.filter(contact=contact, used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    verification = VerificationCode.objects.create(
+        contact=contact, code_hash=_code_hash(contact.pk, code), expires_at=now + settings.VERIFICATION_CODE_TTL
+    )
+    minutes = int(settings.VERIFICATION_CODE_TTL.total_seconds() // 60)
+    email_queue(to=contact.user.email, template="contact-code", context={"contact": contact, "code": code, "minutes": minutes})
+    return verification
+
+
+def contact_code_validate(*, token: str, code: str) -> VerificationCode:
+    """VALIDATE CODE: check the latest code; a wrong one counts a try, and the fifth wrong try ends the code."""
+    with transaction.atomic():
+        link = contact_link_get(token=token, purpose=ContactLink.Purpose.ACTIVATE, lock=True)
+        verification = (
+            VerificationCode.objects.select_for_update()
+            .filter(contact=link.contact, used_at__isnull=True, verified_at__isnull=True)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if verification is None:
+            raise ContactError(_("Ask for a new code first."), field="code")
+        if verification.expires_at <= timezone.now():
+            raise ContactError(_("This code has expired. Ask for a new code."), field="code")
+        if verification.tries >= settings.VERIFICATION_CODE_MAX_TRIES:
+            raise ContactError(_("Too many wrong tries for this code. Ask for a new code."), field="code")
+        if constant_time_compare(verification.code_hash, _code_hash(link.contact_id, (code or "").strip())):
+            verification.verified_at = timezone.now()
+            verification.save(update_fields=["verified_at"])
+            return verification
+        # The wrong try must be counted even though the call fails, so it is saved before raising.
+        verification.tries += 1
+        verification.save(update_fields=["tries"])
+        left = settings.VERIFICATION_CODE_MAX_TRIES - verification.tries
+    if left <= 0:
+        raise ContactError(_("Too many wrong tries for this code. Ask for a new code."), field="code")
+    raise ContactError(_("The code is not correct. %(left)d tries left.") % {"left": left}, field="code")
+
+
+@transaction.atomic
+def contact_activate(*, token: str, verification_id: int | None, password: str) -> Contact:
+    """Last step: with a validated code, set the password; the contact can sign in from now on."""
+    link = contact_link_get(token=token, purpose=ContactLink.Purpose.ACTIVATE, lock=True)
+    contact = link.contact
+    verification = VerificationCode.objects.filter(
+        pk=verification_id or 0, contact=contact, verified_at__isnull=False, used_at__isnull=True
+    ).first()
+    if verification is None or verification.verified_at + settings.VERIFICATION_CODE_TTL <= timezone.now():
+        raise ContactError(_("Validate a code first: your code is missing or has expired."))
+    user = contact.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ContactError(" ".join(exc.messages), field="password1") from None
+    now = timezone.now()
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    verification.used_at = now
+    verification.save(update_fields=["used_at"])
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    _contact_transition(contact=contact, to_state=Contact.State.ACTIVE, actor=user, note="activated")
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor: Contact, contact: Contact, data: ContactData) -> Contact:
+    """The administrator edits a contact; a new email only holds once the contact validates it."""
+    _check_admin_of(actor, contact.account)
+    contact = Contact.objects.select_for_update().select_related("user", "account").get(pk=contact.pk)
+    if contact.pk == actor.pk and not data.is_admin:
+        raise ContactError(_("You cannot remove your own administrator rights."), field="is_admin")
+    user = contact.user
+    user.first_name = data.first_name.strip()
+    user.last_name = data.last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    contact.position = data.position.strip()
+    contact.telephone = data.telephone.strip()
+    contact.is_admin = data.is_admin
+    for name in Contact.PERMISSION_FIELDS:
+        setattr(contact, name, name in data.permissions)
+    contact.save(update_fields=["position", "telephone", "is_admin", *Contact.PERMISSION_FIELDS])
+    ContactEvent.objects.create(contact=contact, actor=actor.user, from_state=contact.state, to_state=contact.state, note="edited")
+    new_email = data.email.strip().lower()
+    if new_email != user.email and new_email != contact.pending_email:
+        contact_email_change_request(actor=actor, contact=contact, new_email=new_email)
+    return contact
+
+
+@transaction.atomic
+def contact_email_change_request(*, actor: Contact, contact: Contact, new_email: str) -> Contact:
+    """Validate Email: send a link to the new address; the email changes only when it is followed."""
+    _check_admin_of(actor, contact.account)
+    new_email = new_email.strip().lower()
+    contact = Contact.objects.select_for_update().select_related("user").get(pk=contact.pk)
+    if contact.state == Contact.State.INACTIVE:
+        raise ContactError(_("This contact is deactivated."))
+    if new_email == contact.user.email:
+        raise ContactError(_("This is already the contact's email."), field="email")
+    _check_email_free(new_email, exclude_user=contact.user_id)
+    contact.pending_email = new_email
+    contact.save(update_fields=["pending_email"])
+    token = _link_create(contact=contact, purpose=ContactLink.Purpose.VALIDATE_EMAIL, email=new_email)
+    ContactEvent.objects.create(
+        contact=contact, actor=actor.user, from_state=contact.state, to_state=contact.state, note=f"email change requested: {new_email}"
+    )
+    email_queue(
+        to=new_email,
+        template="contact-validate-email",
+        context={"contact": contact, "new_email": new_email, "url": _absolute(reverse("accounts:email-validate", args=[token]))},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_email_validate(*, token: str) -> Contact:
+    """The contact followed the link sent to its new address: the new email now holds."""
+    link = contact_link_get(token=token, purpose=ContactLink.Purpose.VALIDATE_EMAIL, lock=True)
+    contact = Contact.objects.select_for_update().select_related("user").get(pk=link.contact_id)
+    if contact.state == Contact.State.INACTIVE:
+        raise ContactError(_("This contact is deactivated."))
+    _check_email_free(link.email, exclude_user=contact.user_id)
+    user = contact.user
+    old_email = user.email
+    user.email = link.email
+    user.save(update_fields=["email"])
+    contact.pending_email = ""
+    contact.save(update_fields=["pending_email"])
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    ContactEvent.objects.create(
+        contact=contact, actor=user, from_state=contact.state, to_state=contact.state, note=f"email changed from {old_email}"
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_deactivate(*, actor: Contact, contact: Contact) -> Contact:
+    """Deactivate a contact: it can no longer sign in, and its open sessions end at their next request."""
+    _check_admin_of(actor, contact.account)
+    if contact.pk == actor.pk:
+        raise ContactError(_("You cannot deactivate yourself."))
+    locked = _contact_transition(contact=contact, to_state=Contact.State.INACTIVE, actor=actor.user, note="deactivated")
+    User.objects.filter(pk=locked.user_id).update(is_active=False)
+    ContactLink.objects.filter(contact=locked, used_at__isnull=True).update(used_at=timezone.now())
+    return locked
+
+
+@transaction.atomic
+def contact_update_own(*, contact: Contact, first_name: str, last_name: str, position: str, telephone: str) -> Contact:
+    """Contact information: the contact updates its own name, position and telephone."""
+    user = contact.user
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    contact.position = position.strip()
+    contact.telephone = telephone.strip()
+    contact.save(update_fields=["position", "telephone"])
+    ContactEvent.objects.create(contact=contact, actor=user, from_state=contact.state, to_state=contact.state, note="own data updated")
+    return contact
+
+
+@transaction.atomic
+def account_update_by_contact(*, contact: Contact, changes: dict[str, Any]) -> Account:
+    """An account administrator edits the account's data, except the fields the distributor blocked."""
+    account = Account.objects.select_for_update().get(pk=contact.account_id)
+    if not (contact.is_admin and contact.is_active):
+        raise ContactError(_("Only an administrator of this account can change its data."))
+    for name, value in changes.items():
+        if name not in Account.CUSTOMER_EDITABLE_FIELDS:
+            raise ContactError(_("This field cannot be changed here."), field=name)
+        if account.field_is_blocked(name) and getattr(account, name) != value:
+            raise ContactError(_("This field is blocked: ask your sales executive to change it."), field=name)
+    fields = [name for name, value in changes.items() if getattr(account, name) != value]
+    for name in fields:
+        setattr(account, name, changes[name])
+    if fields:
+        account.save(update_fields=fields)
+    return account

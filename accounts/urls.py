@@ -1,0 +1,19 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.account_detail, name="account-detail"),
+    path("contact-information/", views.contact_information, name="contact-information"),
+    path("contacts/", views.contact_list, name="contact-list"),
+    path("contacts/new/", views.contact_create, name="contact-create"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
+    path("contacts/<int:pk>/deactivate/", views.contact_deactivate, name="contact-deactivate"),
+    path("confirm/<str:token>/", views.contact_confirm, name="contact-confirm"),
+    path("activate/<str:token>/", views.contact_activate, name="contact-activate"),
+    path("activate/<str:token>/code/", views.contact_activate_code, name="contact-activate-code"),
+    path("activate/<str:token>/password/", views.contact_activate_password, name="contact-activate-password"),
+    path("validate-email/<str:token>/", views.email_validate, name="email-validate"),
+]

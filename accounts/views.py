@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import (
+    AccountDataForm,
+    ActivationCodeForm,
+    ActivationEmailForm,
+    ActivationPasswordForm,
+    ContactForm,
+    ContactInformationForm,
+    NewContactForm,
+)
+from accounts.models import ContactLink
+from accounts.permissions import account_admin_required, contact_required, get_contact_for_admin
+from accounts.selectors import contact_list_for_admin
+from accounts.services import ContactError
+
+ACTIVATION_SESSION_KEY = "contact_activation_code"
+
+
+def _form_error(form, exc: ContactError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- Account information -------------------------------------------------------------------------
+
+
+@contact_required
+def account_detail(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account_detail.html", {"account": request.contact.account})
+
+
+@contact_required
+@require_http_methods(["GET", "POST"])
+def contact_information(request: HttpRequest) -> HttpResponse:
+    contact = request.contact
+    account = contact.account
+    own_form = ContactInformationForm(
+        initial={
+            "first_name": contact.user.first_name,
+            "last_name": contact.user.last_name,
+            "position": contact.position,
+            "telephone": contact.telephone,
+        },
+        prefix="own",
+    )
+    account_form = AccountDataForm(instance=account, editable=contact.is_admin, prefix="account")
+    if request.method == "POST":
+        if request.POST.get("section") == "account":
+            account_form = AccountDataForm(request.POST, instance=account, editable=contact.is_admin, prefix="account")
+            if account_form.is_valid():
+                changes = {name: account_form.cleaned_data[name] for name in account_form.changed_data}
+                try:
+                    services.account_update_by_contact(contact=contact, changes=changes)
+                except ContactError as exc:
+                    _form_error(account_form, exc)
+                else:
+                    messages.success(request, _("The changes have been registered correctly."))
+                    return redirect("accounts:contact-information")
+        else:
+            own_form = ContactInformationForm(request.POST, prefix="own")
+            if own_form.is_valid():
+                services.contact_update_own(contact=contact, **own_form.cleaned_data)
+                messages.success(request, _("The changes have been registered correctly."))
+                return redirect("accounts:contact-information")
+    return render(
+        request,
+        "accounts/contact_information.html",
+        {"own_form": own_form, "account_form": account_form, "account": account},
+    )
+
+
+# --- contact list (account administrators) -------------------------------------------------------
+
+
+@account_admin_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts = contact_list_for_admin(request.contact)
+    return render(request, "accounts/contact_list.html", {"contacts": contacts})
+
+
+@account_admin_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = NewContactForm(request.POST or None, initial={"permissions": ["can_see_prices"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(
+                actor=request.contact,
+                account=request.contact.account,
+                data=form.to_data(),
+                username=form.cleaned_data["username"],
+            )
+        except ContactError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The contact %(name)s was saved. We sent an email to %(email)s to confirm.")
+                % {"name": contact.full_name, "email": contact.user.email},
+            )
+            return redirect("accounts:contact-list")
+    return render(request, "accounts/contact_form.html", {"form": form, "contact": None})
+
+
+@account_admin_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_admin(request, pk)
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact))
+    if request.method == "POST" and form.is_valid():
+        try:
+            had_pending = contact.pending_email
+            contact = services.contact_update(actor=request.contact, contact=contact, data=form.to_data())
+            resend = request.POST.get("action") == "validate_email" and contact.pending_email == had_pending != ""
+            if resend:
+                services.contact_email_change_request(actor=request.contact, contact=contact, new_email=contact.pending_email)
+        except ContactError as exc:
+            _form_error(form, exc)
+        else:
+            if contact.pending_email:
+                messages.success(
+                    request,
+                    _("The changes have been registered correctly. We sent a link to %(email)s: the new email holds once the contact validates it.")
+                    % {"email": contact.pending_email},
+                )
+            else:
+                messages.success(request, _("The changes have been registered correctly."))
+            return redirect("accounts:contact-edit", pk=contact.pk)
+    return render(request, "accounts/contact_form.html", {"form": form, "contact": contact})
+
+
+@account_admin_required
+@require_http_methods(["GET", "POST"])
+def contact_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_admin(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.contact_deactivate(actor=request.contact, contact=contact)
+        except ContactError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("The changes have been registered correctly."))
+            return redirect("accounts:contact-list")
+    return render(request, "accounts/contact_deactivate.html", {"target": contact, "error": error})
+
+
+# --- the new contact's own steps (links from its emails) ------------------------------------------
+
+
+def _link_or_error(request: HttpRequest, token: str, purpose: str) -> tuple[ContactLink | None, HttpResponse | None]:
+    try:
+        return services.contact_link_get(token=token, purpose=purpose), None
+    except ContactError as exc:
+        return None, render(request, "accounts/link_invalid.html", {"error": exc.message}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    link, failure = _link_or_error(request, token, ContactLink.Purpose.CONFIRM)
+    if failure:
+        return failure
+    if request.method == "POST":
+        try:
+            contact = services.contact_confirm(token=token)
+        except ContactError as exc:
+            return render(request, "accounts/link_invalid.html", {"error": exc.message}, status=400)
+        return render(request, "accounts/contact_confirmed.html", {"target": contact})
+    return render(request, "accounts/contact_confirm.html", {"target": link.contact})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_activate(request: HttpRequest, token: str) -> HttpResponse:
+    link, failure = _link_or_error(request, token, ContactLink.Purpose.ACTIVATE)
+    if failure:
+        return failure
+    form = ActivationEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_code_send(token=token, email=form.cleaned_data["email"])
+        except ContactError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("We sent a code to your email. It is valid for 10 minutes."))
+            return redirect("accounts:contact-activate-code", token=token)
+    return render(request, "accounts/contact_activate.html", {"form": form, "target": link.contact, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_activate_code(request: HttpRequest, token: str) -> HttpResponse:
+    link, failure = _link_or_error(request, token, ContactLink.Purpose.ACTIVATE)
+    if failure:
+        return failure
+    form = ActivationCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verification = services.contact_code_validate(token=token, code=form.cleaned_data["code"])
+        except ContactError as exc:
+            _form_error(form, exc)
+        else:
+            request.session[ACTIVATION_SESSION_KEY] = verification.pk
+            return redirect("accounts:contact-activate-password", token=token)
+    return render(request, "accounts/contact_activate_code.html", {"form": form, "target": link.contact, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_activate_password(request: HttpRequest, token: str) -> HttpResponse:
+    link, failure = _link_or_error(request, token, ContactLink.Purpose.ACTIVATE)
+    if failure:
+        return failure
+    verification_id = request.session.get(ACTIVATION_SESSION_KEY)
+    if not verification_id:
+        messages.error(request, _("Validate the code from your email first."))
+        return redirect("accounts:contact-activate-code", token=token)
+    form = ActivationPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_activate(token=token, verification_id=verification_id, password=form.cleaned_data["password1"])
+        except ContactError as exc:
+            _form_error(form, exc)
+        else:
+            request.session.pop(ACTIVATION_SESSION_KEY, None)
+            messages.success(request, _("Your user is active. Sign in with your user id or email and your new password."))
+            return redirect(reverse("account_login"))
+    return render(request, "accounts/contact_activate_password.html", {"form": form, "target": link.contact, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def email_validate(request: HttpRequest, token: str) -> HttpResponse:
+    link, failure = _link_or_error(request, token, ContactLink.Purpose.VALIDATE_EMAIL)
+    if failure:
+        return failure
+    if request.method == "POST":
+        try:
+            contact = services.contact_email_validate(token=token)
+        except ContactError as exc:
+            return render(request, "accounts/link_invalid.html", {"error": exc.message}, status=400)
+        messages.success(request, _("Your email is now %(email)s.") % {"email": contact.user.email})
+        return redirect("home")
+    return render(request, "accounts/email_validate.html", {"target": link.contact, "new_email": link.email})

@@ -1,0 +1,110 @@
+"""The store's outbox: every email is a row first, then a task delivers it.
+
+An email is stored in the same transaction as the change that causes it, and its delivery is queued
+only after that transaction commits. A broker that is down or an SMTP server that refuses leaves the
+row unsent; the periodic sweep delivers it later. Nothing is lost, and nothing is sent twice: a
+delivery first claims the row with a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from storefront.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=5)
+SWEEP_BATCH = 500
+
+
+class EmailDeliveryError(Exception):
+    """The mail server did not take the message; the row stays unsent for a retry."""
+
+
+def email_queue(*, to: str, template: str, context: dict[str, Any], language: str | None = None) -> OutboundEmail:
+    """Render templates/emails/<template>-subject.txt, -body.txt and -body.html, store, send after commit."""
+    ctx = {"STORE_NAME": settings.STORE_NAME, **context}
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", ctx).split())
+        body_text = render_to_string(f"emails/{template}-body.txt", ctx).strip() + "\n"
+        body_html = render_to_string(f"emails/{template}-body.html", ctx).strip()
+    return email_store(to=to, subject=subject, body_text=body_text, body_html=body_html)
+
+
+def email_store(*, to: str, subject: str, body_text: str, body_html: str = "") -> OutboundEmail:
+    """Save one email and queue its delivery for when the current transaction commits."""
+    email = OutboundEmail.objects.create(to=to, subject=subject[:255], body_text=body_text, body_html=body_html)
+    transaction.on_commit(lambda: _enqueue_delivery(email.pk))
+    return email
+
+
+def _enqueue_delivery(email_id: int) -> None:
+    # Imported here: tasks import this module.
+    from storefront.tasks import email_send
+
+    try:
+        email_send.delay(email_id)
+    except Exception:  # the broker is down: the sweep delivers the stored row later
+        logger.exception("Could not queue delivery of email %s; the outbox sweep will retry it", email_id)
+
+
+def email_deliver(*, email_id: int) -> bool:
+    """Send one stored email unless it was sent or is being sent; True when this call sent it."""
+    now = timezone.now()
+    claimed = (
+        OutboundEmail.objects.filter(pk=email_id, sent_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + CLAIM_LEASE)
+    )
+    if not claimed:
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except (SMTPException, OSError) as exc:
+        OutboundEmail.objects.filter(pk=email_id).update(
+            claimed_until=None,
+            attempts=email.attempts + 1,
+            state=OutboundEmail.State.FAILED,
+            last_error=f"{type(exc).__name__}: {exc}"[:1000],
+        )
+        raise EmailDeliveryError(str(exc)) from exc
+    OutboundEmail.objects.filter(pk=email_id).update(
+        sent_at=timezone.now(),
+        claimed_until=None,
+        attempts=email.attempts + 1,
+        state=OutboundEmail.State.SENT,
+        last_error="",
+    )
+    return True
+
+
+def outbox_due_ids(*, older_than: timedelta | None = None) -> list[int]:
+    """Unsent, unclaimed emails old enough that their own delivery task should have sent them."""
+    now = timezone.now()
+    age = older_than if older_than is not None else timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
+    return list(
+        OutboundEmail.objects.filter(sent_at__isnull=True, created_at__lte=now - age)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )

@@ -12,6 +12,12 @@ from tests.accounts.factories import PASSWORD, AccountFactory, ContactFactory, U
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow by design; the suite hashes hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache; each test starts with none spent.
     cache.clear()

@@ -1,0 +1,100 @@
+"""The outbox: an email is a row first, delivered after commit, never lost, never sent twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from smtplib import SMTPServerDisconnected
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from storefront import tasks
+from storefront.emails import EmailDeliveryError, email_deliver, email_queue, email_store, outbox_due_ids
+from storefront.models import OutboundEmail
+
+
+def test_email_is_stored_and_delivered_only_after_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email = email_store(to="a@b.test", subject="Hello", body_text="Body")
+    assert OutboundEmail.objects.get().state == OutboundEmail.State.QUEUED
+    assert mail.outbox == []
+
+    for callback in callbacks:
+        callback()
+
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT and email.sent_at is not None
+    assert [m.to for m in mail.outbox] == [["a@b.test"]]
+
+
+def test_a_rolled_back_change_sends_nothing(db):
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            email_store(to="a@b.test", subject="Hello", body_text="Body")
+            raise RuntimeError("the change failed")
+    assert not OutboundEmail.objects.exists() and mail.outbox == []
+
+
+def test_templates_give_subject_text_and_html(db):
+    email = email_queue(to="a@b.test", template="contact-code", context={"contact": None, "code": "123456", "minutes": 10})
+    assert "123456" in email.subject and "123456" in email.body_text and "<strong>123456</strong>" in email.body_html
+
+
+def test_delivery_twice_sends_once(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_store(to="a@b.test", subject="Hello", body_text="Body")
+    assert email_deliver(email_id=email.pk) is False
+    tasks.email_send.apply(args=[email.pk])
+    assert len(mail.outbox) == 1
+
+
+def test_a_claimed_email_is_not_sent_by_a_second_worker(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        email = email_store(to="a@b.test", subject="Hello", body_text="Body")
+    OutboundEmail.objects.filter(pk=email.pk).update(claimed_until=timezone.now() + timedelta(minutes=5))
+    assert email_deliver(email_id=email.pk) is False
+    assert mail.outbox == []
+
+
+def test_a_broker_failure_keeps_the_email_for_the_sweep(db, django_capture_on_commit_callbacks):
+    with mock.patch.object(tasks.email_send, "delay", side_effect=ConnectionError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            email = email_store(to="a@b.test", subject="Hello", body_text="Body")
+    email.refresh_from_db()
+    assert email.sent_at is None and mail.outbox == []
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert tasks.outbox_sweep.apply().get() == 1
+
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT and len(mail.outbox) == 1
+
+
+def test_an_smtp_failure_marks_the_email_failed_and_keeps_it(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        email = email_store(to="a@b.test", subject="Hello", body_text="Body")
+    with mock.patch("django.core.mail.message.EmailMessage.send", side_effect=SMTPServerDisconnected("gone")):
+        with pytest.raises(EmailDeliveryError):
+            email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.FAILED and email.sent_at is None
+    assert "gone" in email.last_error and email.claimed_until is None and email.attempts == 1
+
+    assert email_deliver(email_id=email.pk) is True
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT and email.attempts == 2
+
+
+def test_sweep_leaves_fresh_and_sent_emails_alone(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = email_store(to="sent@b.test", subject="Hello", body_text="Body")
+    with django_capture_on_commit_callbacks(execute=False):
+        fresh = email_store(to="fresh@b.test", subject="Hello", body_text="Body")
+    assert outbox_due_ids() == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert outbox_due_ids() == [fresh.pk]
+    assert sent.pk not in outbox_due_ids(older_than=timedelta(0))

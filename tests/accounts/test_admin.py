@@ -1,0 +1,57 @@
+"""The back office: accounts and contacts in the Django admin; a sales executive sees only its own."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+
+def _sales_client(client, sales_executive):
+    sales_executive.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_account", "change_account", "view_contact"])
+    )
+    client.force_login(sales_executive)
+    return client
+
+
+def test_back_office_lists_and_opens_accounts_and_contacts(client, back_office, admin_contact, other_contact):
+    client.force_login(back_office)
+    assert client.get(reverse("admin:accounts_account_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_account_change", args=[admin_contact.account_id])).status_code == 200
+    page = client.get(reverse("admin:accounts_contact_changelist")).content.decode()
+    assert admin_contact.user.email in page and other_contact.user.email in page
+    assert client.get(reverse("admin:accounts_contact_change", args=[other_contact.pk])).status_code == 200
+
+
+def test_sales_executive_sees_only_its_accounts(client, sales_executive, account, other_account, contact, other_contact):
+    client = _sales_client(client, sales_executive)
+    page = client.get(reverse("admin:accounts_account_changelist")).content.decode()
+    assert account.customer_code in page and other_account.customer_code not in page
+    assert client.get(reverse("admin:accounts_account_change", args=[other_account.pk])).status_code == 302
+    contacts = client.get(reverse("admin:accounts_contact_changelist")).content.decode()
+    assert contact.user.email in contacts and other_contact.user.email not in contacts
+
+
+def test_sales_executive_edits_blocked_data_but_not_the_credit_limit(client, sales_executive, account):
+    client = _sales_client(client, sales_executive)
+    url = reverse("admin:accounts_account_change", args=[account.pk])
+    response = client.post(
+        url,
+        {
+            "company_name": "Acme Reseller SA de CV",
+            "tax_id": "NEW-TAX",
+            "address": "",
+            "city": "",
+            "phone": "",
+            "blocked_fields": '["company_name", "tax_id"]',
+            "credit_limit": "99999999",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account.refresh_from_db()
+    assert account.company_name == "Acme Reseller SA de CV" and account.tax_id == "NEW-TAX"
+    assert account.credit_limit == Decimal("100000.00")

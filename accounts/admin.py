@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact, ContactEvent, User
 
@@ -27,8 +29,23 @@ def _scoped_to_sales_executive(request: HttpRequest, accounts: QuerySet) -> Quer
     return accounts.filter(sales_executive=request.user)
 
 
+class AccountAdminForm(forms.ModelForm):
+    blocked_fields = forms.MultipleChoiceField(
+        label=_("Blocked fields"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(name, Account._meta.get_field(name).verbose_name) for name in Account.CUSTOMER_EDITABLE_FIELDS],
+        help_text=_("The account's administrator cannot change these; only distributor staff can."),
+    )
+
+    class Meta:
+        model = Account
+        fields = "__all__"
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
+    form = AccountAdminForm
     list_display = ("customer_code", "company_name", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state")
     list_filter = ("state", "country", "sales_executive")
     search_fields = ("customer_code", "company_name", "tax_id")
@@ -36,8 +53,8 @@ class AccountAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
     fieldsets = (
         (None, {"fields": ("customer_code", "company_name", "tax_id", "country", "currency", "state")}),
-        ("Credit", {"fields": ("credit_limit", "credit_used", "sales_executive")}),
-        ("Address", {"fields": ("address", "city", "phone", "blocked_fields")}),
+        (_("Credit"), {"fields": ("credit_limit", "credit_used", "sales_executive")}),
+        (_("Address"), {"fields": ("address", "city", "phone", "blocked_fields")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

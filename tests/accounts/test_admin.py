@@ -45,7 +45,7 @@ def test_sales_executive_edits_blocked_data_but_not_the_credit_limit(client, sal
             "address": "",
             "city": "",
             "phone": "",
-            "blocked_fields": '["company_name", "tax_id"]',
+            "blocked_fields": ["company_name", "tax_id"],
             "credit_limit": "99999999",
             "contacts-TOTAL_FORMS": "0",
             "contacts-INITIAL_FORMS": "0",

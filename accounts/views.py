@@ -156,11 +156,15 @@ def contact_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the new contact's own steps (links from its emails) ------------------------------------------
 
 
+def _link_invalid(request: HttpRequest, exc: ContactError) -> HttpResponse:
+    return render(request, "accounts/link_invalid.html", {"error": exc.message}, status=400)
+
+
 def _link_or_error(request: HttpRequest, token: str, purpose: str) -> tuple[ContactLink | None, HttpResponse | None]:
     try:
         return services.contact_link_get(token=token, purpose=purpose), None
     except ContactError as exc:
-        return None, render(request, "accounts/link_invalid.html", {"error": exc.message}, status=400)
+        return None, _link_invalid(request, exc)
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,7 +176,7 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
         try:
             contact = services.contact_confirm(token=token)
         except ContactError as exc:
-            return render(request, "accounts/link_invalid.html", {"error": exc.message}, status=400)
+            return _link_invalid(request, exc)
         return render(request, "accounts/contact_confirmed.html", {"target": contact})
     return render(request, "accounts/contact_confirm.html", {"target": link.contact})
 
@@ -242,7 +246,7 @@ def email_validate(request: HttpRequest, token: str) -> HttpResponse:
         try:
             contact = services.contact_email_validate(token=token)
         except ContactError as exc:
-            return render(request, "accounts/link_invalid.html", {"error": exc.message}, status=400)
+            return _link_invalid(request, exc)
         messages.success(request, _("Your email is now %(email)s.") % {"email": contact.user.email})
         return redirect("home")
     return render(request, "accounts/email_validate.html", {"target": link.contact, "new_email": link.email})

@@ -1,0 +1,57 @@
+"""Helpers shared by the deployment tests: the compose file as data, and a production environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shlex
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# What tests/environment.py sets for the test process only. A process that stands for production
+# must not inherit them: they turn eager tasks on, the HTTPS redirect and secure cookies off.
+TEST_ONLY_ENV = (
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "STATICFILES_STORAGE",
+    "EMAIL_BACKEND",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def load_compose() -> dict[str, Any]:
+    """docker-compose.yml as data."""
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def as_argv(command: str | list[str]) -> list[str]:
+    """A compose command in either of its forms, as an argument list."""
+    return shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
+
+
+def compose_command(service: str) -> list[str]:
+    """The command compose runs for a service."""
+    return as_argv(load_compose()["services"][service]["command"])
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """This process's environment without the test-only values, DEBUG off and a fresh strong key."""
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_ENV}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="store.example.com",
+        DJANGO_SETTINGS_MODULE="storefront.settings",
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env

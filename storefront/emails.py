@@ -99,11 +99,17 @@ def email_deliver(*, email_id: int) -> bool:
 
 
 def outbox_due_ids(*, older_than: timedelta | None = None) -> list[int]:
-    """Unsent, unclaimed emails old enough that their own delivery task should have sent them."""
+    """Unsent, unclaimed emails old enough that their own delivery task should have sent them.
+
+    One that failed OUTBOX_MAX_ATTEMPTS times is left for the back office: an address the mail server
+    keeps refusing must not be retried forever.
+    """
     now = timezone.now()
     age = older_than if older_than is not None else timedelta(seconds=settings.OUTBOX_RETRY_AFTER_SECONDS)
     return list(
-        OutboundEmail.objects.filter(sent_at__isnull=True, created_at__lte=now - age)
+        OutboundEmail.objects.filter(
+            sent_at__isnull=True, created_at__lte=now - age, attempts__lt=settings.OUTBOX_MAX_ATTEMPTS
+        )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -264,9 +265,16 @@ def sent(email_id: int) -> OutboundEmail | None:
     return email if email.sent_at is not None else None
 
 
-def test_gunicorn_serves_healthz_with_production_settings(start_service: Callable[..., Process]) -> None:
-    """gunicorn answers healthz over plain HTTP, redirects everything else to HTTPS, and its healthcheck passes."""
-    web = start_service("web")
+def test_gunicorn_serves_healthz_with_production_settings(start_service: Callable[..., Process], tmp_path: Path) -> None:
+    """gunicorn answers healthz over plain HTTP, redirects everything else to HTTPS, serves the hashed
+    static files itself, and its healthcheck passes."""
+    static_root = str(tmp_path / "static")
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT, env=production_env(STATIC_ROOT=static_root), capture_output=True, text=True, timeout=120,
+    )
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    web = start_service("web", STATIC_ROOT=static_root)
     port = int(web.extra["port"])
 
     status, _, body = wait_for(lambda: http_get_or_none(port, "/healthz/"), "answer on /healthz/", [web])
@@ -280,6 +288,14 @@ def test_gunicorn_serves_healthz_with_production_settings(start_service: Callabl
     # Behind the TLS proxy, responses carry HSTS.
     status, headers, _ = http_get(port, "/healthz/", {"X-Forwarded-Proto": "https"})
     assert status == 200 and "max-age=31536000" in headers.get("strict-transport-security", ""), headers
+
+    # The page links its stylesheet by hashed name, and the web process serves it (no file server needed).
+    status, _, page = http_get(port, "/", {"X-Forwarded-Proto": "https"})
+    assert status == 200, page
+    stylesheet = re.search(rb'href="(/static/css/store\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, page[:2000]
+    status, headers, css = http_get(port, stylesheet.group(1).decode(), {"X-Forwarded-Proto": "https"})
+    assert status == 200 and headers.get("content-type", "").startswith("text/css") and b".card" in css
 
     check = run_healthcheck("web", web.env, {"127.0.0.1:8000": f"127.0.0.1:{port}"})
     assert check.returncode == 0, check.stdout + check.stderr

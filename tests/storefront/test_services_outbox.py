@@ -98,3 +98,15 @@ def test_sweep_leaves_fresh_and_sent_emails_alone(db, django_capture_on_commit_c
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         assert outbox_due_ids() == [fresh.pk]
     assert sent.pk not in outbox_due_ids(older_than=timedelta(0))
+
+
+def test_sweep_gives_up_after_the_maximum_attempts(db, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        email = email_store(to="a@b.test", subject="Hello", body_text="Body")
+    OutboundEmail.objects.filter(pk=email.pk).update(attempts=settings.OUTBOX_MAX_ATTEMPTS - 1, state=OutboundEmail.State.FAILED)
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later):
+        assert outbox_due_ids() == [email.pk]
+    OutboundEmail.objects.filter(pk=email.pk).update(attempts=settings.OUTBOX_MAX_ATTEMPTS)
+    with time_machine.travel(later):
+        assert outbox_due_ids() == []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
@@ -61,6 +62,8 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["password1"].label = _("New password")
+        self.fields["password2"].label = _("New password (again)")
         self.fields["password1"].help_text = " ".join(password_validators_help_texts())
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
@@ -79,7 +82,7 @@ class ContactForm(forms.Form):
         label=_("Permissions"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(name, Contact._meta.get_field(name).verbose_name) for name in Contact.PERMISSION_FIELDS],
+        choices=[(name, capfirst(Contact._meta.get_field(name).verbose_name)) for name in Contact.PERMISSION_FIELDS],
     )
 
     @classmethod

@@ -291,7 +291,7 @@ def contact_update(*, actor: Contact, contact: Contact, data: ContactData) -> Co
     ContactEvent.objects.create(contact=contact, actor=actor.user, from_state=contact.state, to_state=contact.state, note="edited")
     new_email = data.email.strip().lower()
     if new_email != user.email and new_email != contact.pending_email:
-        contact_email_change_request(actor=actor, contact=contact, new_email=new_email)
+        contact.pending_email = contact_email_change_request(actor=actor, contact=contact, new_email=new_email).pending_email
     return contact
 
 

@@ -107,7 +107,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
                 % {"name": contact.full_name, "email": contact.user.email},
             )
             return redirect("accounts:contact-list")
-    return render(request, "accounts/contact_form.html", {"form": form, "contact": None})
+    return render(request, "accounts/contact_form.html", {"form": form, "target": None})
 
 
 @account_admin_required
@@ -121,7 +121,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             contact = services.contact_update(actor=request.contact, contact=contact, data=form.to_data())
             resend = request.POST.get("action") == "validate_email" and contact.pending_email == had_pending != ""
             if resend:
-                services.contact_email_change_request(actor=request.contact, contact=contact, new_email=contact.pending_email)
+                contact = services.contact_email_change_request(
+                    actor=request.contact, contact=contact, new_email=contact.pending_email
+                )
         except ContactError as exc:
             _form_error(form, exc)
         else:
@@ -134,7 +136,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The changes have been registered correctly."))
             return redirect("accounts:contact-edit", pk=contact.pk)
-    return render(request, "accounts/contact_form.html", {"form": form, "contact": contact})
+    return render(request, "accounts/contact_form.html", {"form": form, "target": contact})
 
 
 @account_admin_required

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -152,7 +153,11 @@ def contact_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes have been registered correctly."))
             return redirect("accounts:contact-list")
-    return render(request, "accounts/contact_deactivate.html", {"target": contact, "error": error})
+    # From the contact list, htmx asks for the confirmation alone and shows it as a dialog.
+    template = "accounts/contact_deactivate.html#confirm" if request.htmx else "accounts/contact_deactivate.html"
+    response = render(request, template, {"target": contact, "error": error})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # --- the new contact's own steps (links from its emails) ------------------------------------------

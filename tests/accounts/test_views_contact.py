@@ -223,3 +223,12 @@ def test_password_step_without_a_validated_code_goes_back_to_the_code(admin_cont
     response = client.post(f"{activate_url}password/", {"password1": "Orchid-Lamp-77", "password2": "Orchid-Lamp-77"})
     assert response.status_code == 302 and response["Location"].endswith("/code/")
     assert Contact.objects.get(user__email="nora@acme.test").state == Contact.State.AWAITING_ACTIVATION
+
+
+def test_htmx_gets_the_confirmation_alone_for_the_dialog(admin_contact_client, contact):
+    url = reverse("accounts:contact-deactivate", args=[contact.pk])
+    response = admin_contact_client.get(url, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert "Are you sure you want to deactivate" in page and "<html" not in page
+    assert "HX-Request" in response["Vary"]
+    assert "<html" in admin_contact_client.get(url).content.decode()

@@ -22,7 +22,10 @@ def test_deactivated_contact_is_signed_out_and_cannot_sign_in(store, admin_conta
     store.my_account(admin, "contact list")
     expect(store.contact_row(admin, "ana").get_by_role("link", name="Deactivate")).to_have_count(0)
     store.contact_row(admin, "carlos").get_by_role("link", name="Deactivate").click()
-    expect(admin.get_by_text("Are you sure you want to deactivate Carlos Bermudez (carlos@acme.test)?")).to_be_visible()
+    # The confirmation opens as a dialog over the list (htmx), without leaving the page.
+    dialog = admin.get_by_role("alertdialog", name="Deactivate contact")
+    expect(dialog.get_by_text("Are you sure you want to deactivate Carlos Bermudez (carlos@acme.test)?")).to_be_visible()
+    assert admin.url.endswith("/account/contacts/")
     store.shot(admin, "are you sure")
     admin.get_by_role("button", name="Accept").click()
 

@@ -11,11 +11,12 @@ def contact_for_user(user: User) -> Contact | None:
     """The active contact of a signed-in user, with its account; None for visitors and staff."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        Contact.objects.select_related("account", "user")
-        .filter(user_id=user.pk, state=Contact.State.ACTIVE)
-        .first()
-    )
+    try:
+        # Already loaded with the user by accounts.backends: no query here.
+        contact = user.contact
+    except Contact.DoesNotExist:
+        return None
+    return contact if contact.state == Contact.State.ACTIVE else None
 
 
 def contact_list_for_admin(admin: Contact) -> QuerySet[Contact]:

@@ -12,5 +12,5 @@ class StoreAuthenticationBackend(AuthenticationBackend):
     """
 
     def get_user(self, user_id: int) -> User | None:
-        user = User._default_manager.select_related("contact__account").filter(pk=user_id).first()
+        user = User._default_manager.select_related("contact__account__price_list").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None

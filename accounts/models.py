@@ -60,6 +60,14 @@ class Account(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    price_list = models.ForeignKey(
+        "catalog.PriceList",
+        verbose_name=_("price list"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
     blocked_fields = models.JSONField(
         _("blocked fields"),
         default=default_blocked_fields,

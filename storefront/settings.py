@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "storefront",
     "accounts",
+    "catalog",
 ]
 
 MIDDLEWARE = [

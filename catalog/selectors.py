@@ -1,0 +1,285 @@
+"""Reads of the catalog, priced and stocked for the contact who asks.
+
+Every listing is one queryset: products joined (not sub-queried) to the account's price, its base
+list's price and the availability in the account's country, so sorting and filtering by price or
+stock stay one SQL statement whatever the catalog's size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterator
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import Contact
+from catalog.models import Brand, Category, Product, Stock
+
+PAGE_SIZE = 48
+SORTS = {
+    "name": "Name",
+    "price": "Price: low to high",
+    "-price": "Price: high to low",
+    "availability": "Availability",
+}
+CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """What a contact may see: its account's price lists, currency and country. None for visitors."""
+
+    price_list_id: int | None
+    base_list_id: int | None
+    currency: str
+    country: str
+
+    @classmethod
+    def for_contact(cls, contact: Contact | None) -> "Pricing | None":
+        if contact is None or not contact.can_see_prices:
+            return None
+        account = contact.account
+        price_list = account.price_list
+        return cls(
+            price_list_id=account.price_list_id,
+            base_list_id=price_list.base_id if price_list is not None else None,
+            currency=account.currency,
+            country=account.country,
+        )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which products a listing is about: everything, a category, a brand or a search."""
+
+    kind: str
+    category: Category | None = None
+    brand: Brand | None = None
+    query: str = ""
+
+    @property
+    def key(self) -> str:
+        if self.kind == "category":
+            return f"category:{self.category.slug}"
+        if self.kind == "brand":
+            return f"brand:{self.brand.slug}"
+        return self.kind
+
+
+@dataclass(frozen=True)
+class Filters:
+    brands: tuple[str, ...] = ()
+    subcategories: tuple[str, ...] = ()
+    in_stock: bool = False
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    sort: str = ""
+
+    def without(self, name: str) -> "Filters":
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        values[name] = () if isinstance(values[name], tuple) else None
+        return Filters(**values)
+
+
+@dataclass
+class Facets:
+    brands: list[dict] = field(default_factory=list)
+    subcategories: list[dict] = field(default_factory=list)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+
+
+# --- the category tree (cached: it changes rarely and every catalog page shows it) ----------------
+
+
+def category_tree() -> list[dict]:
+    """Top categories with their subcategories, as plain data, from the cache when it has them."""
+    tree = cache.get(CATEGORY_TREE_CACHE_KEY)
+    if tree is None:
+        tree = []
+        by_parent: dict[int, list[dict]] = {}
+        tops = []
+        for cat in Category.objects.order_by("position", "name").values("id", "name", "slug", "parent_id"):
+            if cat["parent_id"] is None:
+                tops.append(cat)
+            else:
+                by_parent.setdefault(cat["parent_id"], []).append(cat)
+        for top in tops:
+            tree.append({**top, "children": by_parent.get(top["id"], [])})
+        cache.set(CATEGORY_TREE_CACHE_KEY, tree, 3600)
+    return tree
+
+
+def category_tree_forget() -> None:
+    cache.delete(CATEGORY_TREE_CACHE_KEY)
+
+
+# --- products --------------------------------------------------------------------------------------
+
+
+def _priced(products: QuerySet[Product], pricing: Pricing | None) -> QuerySet[Product]:
+    if pricing is None:
+        return products
+    own = F("own_price__amount") if pricing.price_list_id else Value(None)
+    annotations: dict = {}
+    if pricing.price_list_id:
+        annotations["own_price"] = FilteredRelation("prices", condition=Q(prices__price_list_id=pricing.price_list_id))
+    if pricing.base_list_id:
+        annotations["base_price"] = FilteredRelation("prices", condition=Q(prices__price_list_id=pricing.base_list_id))
+    annotations["stock_here"] = FilteredRelation("availability", condition=Q(availability__country=pricing.country))
+    products = products.annotate(**annotations)
+    price = Coalesce(own, F("base_price__amount")) if pricing.base_list_id else own
+    return products.annotate(
+        price=price,
+        stock_quantity=Coalesce(F("stock_here__quantity"), 0),
+        incoming_quantity=F("stock_here__incoming_quantity"),
+        incoming_date=F("stock_here__incoming_date"),
+    )
+
+
+def _search_terms(query: str) -> list[str]:
+    return [term for term in re.findall(r"\w+", query.lower()) if term][:8]
+
+
+def _searched(products: QuerySet[Product], query: str) -> QuerySet[Product]:
+    terms = _search_terms(query)
+    if not terms:
+        return products.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+
+        vector = SearchVector("search_text", config="simple")
+        # Every term as a prefix ("thinkp" finds "thinkpad"); word similarity forgives a typo.
+        tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), config="simple", search_type="raw")
+        phrase = " ".join(terms)
+        return (
+            products.annotate(vector=vector)
+            .filter(Q(vector=tsquery) | Q(search_text__trigram_word_similar=phrase))
+            .annotate(rank=SearchRank(vector, tsquery) + TrigramWordSimilarity(phrase, "search_text"))
+        )
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return products.filter(condition)
+
+
+def _scoped(scope: Scope) -> QuerySet[Product]:
+    products = Product.objects.filter(is_active=True)
+    if scope.kind == "category":
+        category = scope.category
+        if category.is_subcategory:
+            products = products.filter(category_id=category.pk)
+        else:
+            products = products.filter(category__parent_id=category.pk)
+    elif scope.kind == "brand":
+        products = products.filter(brand_id=scope.brand.pk)
+    elif scope.kind == "search":
+        products = _searched(products, scope.query)
+    return products
+
+
+def _filtered(products: QuerySet[Product], filters: Filters, pricing: Pricing | None) -> QuerySet[Product]:
+    if filters.brands:
+        products = products.filter(brand__slug__in=filters.brands)
+    if filters.subcategories:
+        products = products.filter(category__slug__in=filters.subcategories)
+    for name, value in filters.attributes:
+        products = products.filter(**{f"attributes__{name}": value})
+    if pricing is not None:
+        if filters.in_stock:
+            products = products.filter(stock_quantity__gt=0)
+        if filters.price_min is not None:
+            products = products.filter(price__gte=filters.price_min)
+        if filters.price_max is not None:
+            products = products.filter(price__lte=filters.price_max)
+    return products
+
+
+def _sorted(products: QuerySet[Product], scope: Scope, filters: Filters, pricing: Pricing | None) -> QuerySet[Product]:
+    sort = filters.sort
+    if pricing is not None and sort == "price":
+        return products.order_by(F("price").asc(nulls_last=True), "name", "id")
+    if pricing is not None and sort == "-price":
+        return products.order_by(F("price").desc(nulls_last=True), "name", "id")
+    if pricing is not None and sort == "availability":
+        return products.order_by("-stock_quantity", "name", "id")
+    if scope.kind == "search" and not sort and connection.vendor == "postgresql":
+        return products.order_by("-rank", "name", "id")
+    return products.order_by("name", "id")
+
+
+def product_listing(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> QuerySet[Product]:
+    """The products of a listing, filtered, priced for the account and sorted: one query per page."""
+    products = _filtered(_priced(_scoped(scope), pricing), filters, pricing)
+    return _sorted(products, scope, filters, pricing).select_related("brand", "category", "category__parent")
+
+
+def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> Facets:
+    """Counts per brand and per subcategory, each under every filter but its own: two queries."""
+    facets = Facets()
+    if scope.kind != "brand":
+        by_brand = _filtered(_priced(_scoped(scope), pricing), filters.without("brands"), pricing)
+        facets.brands = list(
+            by_brand.order_by().values("brand__slug", "brand__name").annotate(count=Count("id")).order_by("brand__name")
+        )
+    if not (scope.kind == "category" and scope.category.is_subcategory):
+        by_sub = _filtered(_priced(_scoped(scope), pricing), filters.without("subcategories"), pricing)
+        facets.subcategories = list(
+            by_sub.order_by()
+            .values("category__slug", "category__name")
+            .annotate(count=Count("id"))
+            .order_by("category__name")
+        )
+    if scope.kind == "category" and scope.category.is_subcategory:
+        facets.attributes = scope.category.attribute_filters or {}
+    return facets
+
+
+def product_for_page(*, sku: str, pricing: Pricing | None) -> Product | None:
+    """One active product, priced and stocked for the account."""
+    return (
+        _priced(Product.objects.filter(is_active=True, sku=sku), pricing)
+        .select_related("brand", "category", "category__parent")
+        .first()
+    )
+
+
+def product_stock_by_warehouse(*, product: Product, pricing: Pricing | None) -> list[Stock]:
+    """The product's stock in each warehouse of the account's country."""
+    if pricing is None:
+        return []
+    return list(
+        Stock.objects.filter(product=product, warehouse__country=pricing.country)
+        .select_related("warehouse")
+        .order_by("warehouse__name")
+    )
+
+
+def exact_match_sku(query: str) -> str | None:
+    """The SKU of the one product whose SKU or part number is exactly the query, if there is one."""
+    query = query.strip()
+    if not query or len(query) > 80:
+        return None
+    skus = list(
+        Product.objects.filter(is_active=True).filter(Q(sku__iexact=query) | Q(mpn__iexact=query)).values_list("sku", flat=True)[:2]
+    )
+    return skus[0] if len(skus) == 1 else None
+
+
+EXPORT_COLUMNS = ("category", "subcategory", "name", "brand", "price", "availability", "part number", "SKU", "attributes")
+
+
+def price_list_rows(*, scope: Scope, filters: Filters, pricing: Pricing, chunk_size: int = 2000) -> Iterator[tuple]:
+    """The Price List rows of a listing, streamed from the database in chunks (memory stays flat)."""
+    products = product_listing(scope=scope, filters=filters, pricing=pricing)
+    values = products.values_list(
+        "category__parent__name", "category__name", "name", "brand__name", "price", "stock_quantity", "mpn", "sku", "attributes"
+    )
+    for parent, sub, name, brand, price, stock, mpn, sku, attributes in values.iterator(chunk_size=chunk_size):
+        attrs = "; ".join(f"{k}: {v}" for k, v in (attributes or {}).items())
+        yield (parent or sub, sub if parent else "", name, brand, price, stock, mpn, sku, attrs)

@@ -27,4 +27,4 @@ class StoreAccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         from django.conf import settings
 
-        return f"[{settings.STORE_NAME}] {subject}"
+        return f"{settings.STORE_NAME}: {subject}"

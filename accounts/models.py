@@ -113,7 +113,7 @@ class Contact(models.Model):
         State.AWAITING_CONFIRMATION: {State.AWAITING_ACTIVATION, State.INACTIVE},
         State.AWAITING_ACTIVATION: {State.ACTIVE, State.INACTIVE},
         State.ACTIVE: {State.INACTIVE},
-        State.INACTIVE: set(),
+        State.INACTIVE: {State.AWAITING_ACTIVATION},
     }
 
     # Permission flags, in the order the contact forms show them.
@@ -127,8 +127,8 @@ class Contact(models.Model):
         "can_invoice",
     )
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="contacts")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="contact")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="contacts")
     position = models.CharField(_("position"), max_length=100, blank=True)
     telephone = models.CharField(_("telephone"), max_length=40, blank=True)
     is_admin = models.BooleanField(_("account administrator"), default=False)
@@ -168,15 +168,19 @@ class Contact(models.Model):
 class ContactEvent(models.Model):
     """One change of a contact: who made it, when, from which state to which."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    from_state = models.CharField(max_length=24, blank=True)
-    to_state = models.CharField(max_length=24, blank=True)
-    note = models.CharField(max_length=255, blank=True)
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_state = models.CharField(_("from state"), max_length=24, blank=True)
+    to_state = models.CharField(_("to state"), max_length=24, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = _("contact event")
+        verbose_name_plural = _("contact events")
 
     def __str__(self) -> str:
         return f"{self.contact_id}: {self.from_state} → {self.to_state} {self.note}".strip()
@@ -190,29 +194,33 @@ class ContactLink(models.Model):
         ACTIVATE = "activate", _("Activate user")
         VALIDATE_EMAIL = "validate_email", _("Validate email")
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="links")
-    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     token_hash = models.CharField(max_length=64, unique=True)
-    email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("contact link")
+        verbose_name_plural = _("contact links")
         indexes = [models.Index(fields=["contact", "purpose"], name="contactlink_contact_purpose")]
 
 
 class VerificationCode(models.Model):
     """A six-digit code emailed during activation; stored as a keyed hash, with its wrong tries."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="codes")
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="codes")
     code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    tries = models.PositiveSmallIntegerField(default=0)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["contact", "created_at"], name="code_contact_created")]

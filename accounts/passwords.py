@@ -59,23 +59,41 @@ class NumberValidator:
         return _("At least one number.")
 
 
-def _name_parts(*names: str) -> set[str]:
+# Legal forms and filler words of company names: forbidding them would forbid half the dictionary.
+COMPANY_STOPWORDS = {
+    "inc", "llc", "ltd", "ltda", "sas", "sac", "cia", "corp", "and", "the", "del", "los", "las", "srl", "spa", "gmbh",
+    "company", "group", "grupo",
+}
+# A name part shorter than this is forbidden as a whole word only ("Ana" forbids "Ana2026", not "Banana").
+WHOLE_WORD_BELOW = 4
+
+
+def _name_parts(*names: str, stopwords: frozenset[str] | set[str] = frozenset()) -> set[str]:
     parts: set[str] = set()
     for name in names:
         words = [w for w in re.split(r"[\W_]+", (name or "").lower()) if w]
-        parts.update(w for w in words if len(w) >= MIN_NAME_PART)
-        joined = "".join(words)
+        parts.update(w for w in words if len(w) >= MIN_NAME_PART and w not in stopwords)
+        joined = "".join(w for w in words if w not in stopwords)
         if len(joined) >= MIN_NAME_PART:
             parts.add(joined)
     return parts
 
 
+def _found(parts: set[str], password: str) -> str | None:
+    """The first name part the password contains: short parts as a whole word, longer ones anywhere."""
+    lowered = password.lower()
+    for part in sorted(parts, key=len, reverse=True):
+        if len(part) >= WHOLE_WORD_BELOW:
+            if part in lowered:
+                return part
+        elif re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])", lowered):
+            return part
+    return None
+
+
 def _company_name(user: Any) -> str:
     if user is None:
         return ""
-    explicit = getattr(user, "company_name_for_password", None)
-    if explicit:
-        return explicit
     contact = getattr(user, "contact", None) if getattr(user, "pk", None) else None
     return contact.account.company_name if contact is not None else ""
 
@@ -84,16 +102,17 @@ class NoNamesValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None:
             return
-        lowered = password.lower()
-        holder = _name_parts(getattr(user, "first_name", ""), getattr(user, "last_name", ""))
-        if any(part in lowered for part in holder):
+        holder = _found(_name_parts(getattr(user, "first_name", ""), getattr(user, "last_name", "")), password)
+        if holder:
             raise ValidationError(
-                _("The password must not contain the account holder's name."), code="password_has_holder_name"
+                _("The password must not contain the account holder's name (“%(word)s”).") % {"word": holder},
+                code="password_has_holder_name",
             )
-        company = _name_parts(_company_name(user))
-        if any(part in lowered for part in company):
+        company = _found(_name_parts(_company_name(user), stopwords=COMPANY_STOPWORDS), password)
+        if company:
             raise ValidationError(
-                _("The password must not contain the company's name."), code="password_has_company_name"
+                _("The password must not contain the company's name (“%(word)s”).") % {"word": company},
+                code="password_has_company_name",
             )
 
     def get_help_text(self) -> str:

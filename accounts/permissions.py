@@ -44,11 +44,17 @@ def account_admin_required(view: View) -> View:
 
 
 def get_contact_for_admin(request: HttpRequest, pk: int) -> Contact:
-    """A contact of the signed-in administrator's account; 404 for another account's, 403 for non-admins."""
-    admin = request.contact
-    if admin is None or not admin.is_admin:
-        raise PermissionDenied("Only an account administrator can manage contacts.")
-    contact = contact_of_account(account=admin.account, pk=pk)
+    """A contact of the signed-in contact's own account, for its administrator.
+
+    Another account's contact is a 404 for everyone (its existence is not told), checked before the
+    403 that a contact without the administrator flag gets for its own account's contacts.
+    """
+    me = request.contact
+    if me is None:
+        raise PermissionDenied("Only a reseller's contact can open this page.")
+    contact = contact_of_account(account=me.account, pk=pk)
     if contact is None:
         raise Http404("No such contact.")
+    if not me.is_admin:
+        raise PermissionDenied("Only an account administrator can manage contacts.")
     return contact

@@ -8,6 +8,7 @@ transaction and delivered after commit (storefront.emails).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+
+from allauth.account.models import EmailAddress
 
 from accounts.models import Account, Contact, ContactEvent, ContactLink, User, VerificationCode
 from storefront.emails import email_queue
@@ -90,12 +93,38 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+# --- who may act, under lock ---------------------------------------------------------------------
+
+Actor = Contact | User
+
+
+def _lock(*contacts: Contact) -> dict[int, Contact]:
+    """Lock the contacts' rows in primary-key order, so two administrators acting on each other
+    never deadlock, and return them fresh."""
+    pks = sorted({c.pk for c in contacts})
+    rows = Contact.objects.select_for_update(of=("self",)).select_related("user", "account").filter(pk__in=pks).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
+def _authorize(actor: Actor, account: Account, *, locked: dict[int, Contact] | None = None) -> User:
+    """The user acting, if it may manage this account's contacts: an active administrator of the
+    account (checked on its locked, current row) or distributor staff in charge of the account."""
+    if isinstance(actor, Contact):
+        current = (locked or {}).get(actor.pk) or _lock(actor)[actor.pk]
+        if not (current.is_admin and current.is_active and current.account_id == account.pk):
+            raise ContactError(_("Only an administrator of this account can manage its contacts."))
+        return current.user
+    if actor.is_active and actor.is_staff and (actor.is_superuser or account.sales_executive_id == actor.pk):
+        return actor
+    raise ContactError(_("Only an administrator of this account can manage its contacts."))
+
+
 # --- state changes --------------------------------------------------------------------------------
 
 
 def _contact_transition(*, contact: Contact, to_state: str, actor: User | None, note: str = "") -> Contact:
-    """Lock the contact, check the move, save it and record who made it."""
-    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    """Check the move on the locked row, save it and record who made it."""
+    locked = Contact.objects.select_for_update(of=("self",)).get(pk=contact.pk)
     if to_state not in Contact.ALLOWED_TRANSITIONS[locked.state]:
         raise ContactError(
             _("A contact in state “%(from)s” cannot become “%(to)s”.")
@@ -109,23 +138,28 @@ def _contact_transition(*, contact: Contact, to_state: str, actor: User | None, 
     return locked
 
 
-def _check_admin_of(actor: Contact, account: Account) -> None:
-    if not (actor.is_admin and actor.is_active and actor.account_id == account.pk):
-        raise ContactError(_("Only an administrator of this account can manage its contacts."))
+def _event(contact: Contact, actor: User | None, note: str) -> None:
+    ContactEvent.objects.create(contact=contact, actor=actor, from_state=contact.state, to_state=contact.state, note=note[:255])
 
 
 def _check_email_free(email: str, *, field: str = "email", exclude_user: int | None = None) -> None:
+    """No other user has this email, nor is validating it with a live link."""
     users = User.objects.filter(email__iexact=email)
-    pending = Contact.objects.filter(pending_email__iexact=email)
+    pending = ContactLink.objects.filter(
+        purpose=ContactLink.Purpose.VALIDATE_EMAIL, email__iexact=email, used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    addresses = EmailAddress.objects.filter(email__iexact=email)
     if exclude_user is not None:
         users = users.exclude(pk=exclude_user)
-        pending = pending.exclude(user_id=exclude_user)
-    if users.exists() or pending.exists():
-        raise ContactError(_("Another user already has this email."), field=field)
+        pending = pending.exclude(contact__user_id=exclude_user)
+        addresses = addresses.exclude(user_id=exclude_user)
+    if users.exists() or pending.exists() or addresses.exists():
+        raise ContactError(_("This email cannot be used: another user has it."), field=field)
 
 
 def _username_for(email: str) -> str:
-    base = email.split("@", 1)[0][:140] or "contact"
+    """A user id made from the email's local part, with only the characters user ids allow."""
+    base = re.sub(r"[^\w.@+-]", "", email.split("@", 1)[0])[:140] or "contact"
     candidate = base
     n = 1
     while User.objects.filter(username__iexact=candidate).exists():
@@ -134,10 +168,39 @@ def _username_for(email: str) -> str:
     return candidate
 
 
+def _send_invitation(contact: Contact, *, inviter: str) -> None:
+    """The confirm email (awaiting confirmation) or the ACTIVATE USER email (awaiting activation)."""
+    if contact.state == Contact.State.AWAITING_CONFIRMATION:
+        token = _link_create(contact=contact, purpose=ContactLink.Purpose.CONFIRM)
+        email_queue(
+            to=contact.user.email,
+            template="contact-confirm",
+            context={
+                "contact": contact,
+                "account": contact.account,
+                "admin_name": inviter,
+                "url": _absolute(reverse("accounts:contact-confirm", args=[token])),
+            },
+        )
+    elif contact.state == Contact.State.AWAITING_ACTIVATION:
+        token = _link_create(contact=contact, purpose=ContactLink.Purpose.ACTIVATE)
+        email_queue(
+            to=contact.user.email,
+            template="contact-activate",
+            context={"contact": contact, "url": _absolute(reverse("accounts:contact-activate", args=[token]))},
+        )
+    else:
+        raise ContactError(_("This contact is not waiting for an invitation."))
+
+
+def _actor_name(actor: Actor) -> str:
+    return actor.full_name if isinstance(actor, Contact) else (actor.get_full_name() or actor.username)
+
+
 @transaction.atomic
-def contact_create(*, actor: Contact, account: Account, data: ContactData, username: str = "") -> Contact:
+def contact_create(*, actor: Actor, account: Account, data: ContactData, username: str = "") -> Contact:
     """NEW CONTACT: store the contact, awaiting confirmation, and email it the confirmation link."""
-    _check_admin_of(actor, account)
+    actor_user = _authorize(actor, account)
     email = data.email.strip().lower()
     _check_email_free(email)
     username = username.strip() or _username_for(email)
@@ -149,7 +212,7 @@ def contact_create(*, actor: Contact, account: Account, data: ContactData, usern
             user.set_unusable_password()
             user.save()
     except IntegrityError:
-        raise ContactError(_("Another user already has this email or user id."), field="email") from None
+        raise ContactError(_("This email cannot be used: another user has it."), field="email") from None
     contact = Contact.objects.create(
         user=user,
         account=account,
@@ -158,19 +221,20 @@ def contact_create(*, actor: Contact, account: Account, data: ContactData, usern
         is_admin=data.is_admin,
         **{name: name in data.permissions for name in Contact.PERMISSION_FIELDS},
     )
-    ContactEvent.objects.create(contact=contact, actor=actor.user, to_state=contact.state, note="created")
-    token = _link_create(contact=contact, purpose=ContactLink.Purpose.CONFIRM)
-    email_queue(
-        to=email,
-        template="contact-confirm",
-        context={
-            "contact": contact,
-            "account": account,
-            "admin_name": actor.full_name,
-            "url": _absolute(reverse("accounts:contact-confirm", args=[token])),
-        },
-    )
+    ContactEvent.objects.create(contact=contact, actor=actor_user, to_state=contact.state, note="created")
+    _send_invitation(contact, inviter=_actor_name(actor))
     return contact
+
+
+@transaction.atomic
+def contact_invitation_resend(*, actor: Actor, contact: Contact) -> Contact:
+    """Send again the email the contact needs next (confirm, or ACTIVATE USER), with a fresh link."""
+    locked = _lock(contact, *([actor] if isinstance(actor, Contact) else []))
+    target = locked[contact.pk]
+    actor_user = _authorize(actor, target.account, locked=locked)
+    _send_invitation(target, inviter=_actor_name(actor))
+    _event(target, actor_user, "invitation sent again")
+    return target
 
 
 @transaction.atomic
@@ -271,53 +335,84 @@ def contact_activate(*, token: str, verification_id: int | None, password: str) 
     return contact
 
 
+class EditOutcome:
+    """What an edit did about the email, for the page to say so."""
+
+    NONE = ""
+    VALIDATION_SENT = "validation_sent"
+    VALIDATION_CANCELLED = "validation_cancelled"
+    INVITATION_READDRESSED = "invitation_readdressed"
+
+
 @transaction.atomic
-def contact_update(*, actor: Contact, contact: Contact, data: ContactData) -> Contact:
-    """The administrator edits a contact; a new email only holds once the contact validates it."""
-    _check_admin_of(actor, contact.account)
-    contact = Contact.objects.select_for_update().select_related("user", "account").get(pk=contact.pk)
-    if contact.pk == actor.pk and not data.is_admin:
+def contact_update(*, actor: Actor, contact: Contact, data: ContactData, resend_validation: bool = False) -> tuple[Contact, str]:
+    """The administrator edits a contact, all or nothing.
+
+    A new email holds only once the contact validates it (Validate Email sends the link, again if
+    asked); setting the current email back cancels a pending change. A contact that has not yet
+    confirmed its invitation simply gets the invitation at the corrected address.
+    """
+    locked = _lock(contact, *([actor] if isinstance(actor, Contact) else []))
+    target = locked[contact.pk]
+    actor_user = _authorize(actor, target.account, locked=locked)
+    if target.state == Contact.State.INACTIVE:
+        raise ContactError(_("This contact is deactivated: reactivate it first."))
+    if isinstance(actor, Contact) and target.pk == actor.pk and not data.is_admin:
         raise ContactError(_("You cannot remove your own administrator rights."), field="is_admin")
-    user = contact.user
+    new_email = data.email.strip().lower()
+    user = target.user
+    if new_email != user.email:
+        _check_email_free(new_email, exclude_user=user.pk)
+
+    before = (user.first_name, user.last_name, target.position, target.telephone, target.is_admin, *(getattr(target, n) for n in Contact.PERMISSION_FIELDS))
     user.first_name = data.first_name.strip()
     user.last_name = data.last_name.strip()
-    user.save(update_fields=["first_name", "last_name"])
-    contact.position = data.position.strip()
-    contact.telephone = data.telephone.strip()
-    contact.is_admin = data.is_admin
+    target.position = data.position.strip()
+    target.telephone = data.telephone.strip()
+    target.is_admin = data.is_admin
     for name in Contact.PERMISSION_FIELDS:
-        setattr(contact, name, name in data.permissions)
-    contact.save(update_fields=["position", "telephone", "is_admin", *Contact.PERMISSION_FIELDS])
-    ContactEvent.objects.create(contact=contact, actor=actor.user, from_state=contact.state, to_state=contact.state, note="edited")
-    new_email = data.email.strip().lower()
-    if new_email != user.email and new_email != contact.pending_email:
-        contact.pending_email = contact_email_change_request(actor=actor, contact=contact, new_email=new_email).pending_email
-    return contact
+        setattr(target, name, name in data.permissions)
+    after = (user.first_name, user.last_name, target.position, target.telephone, target.is_admin, *(getattr(target, n) for n in Contact.PERMISSION_FIELDS))
+    user.save(update_fields=["first_name", "last_name"])
+    target.save(update_fields=["position", "telephone", "is_admin", *Contact.PERMISSION_FIELDS])
+    if before != after:
+        _event(target, actor_user, "edited")
+
+    outcome = EditOutcome.NONE
+    if target.state == Contact.State.AWAITING_CONFIRMATION and new_email != user.email:
+        user.email = new_email
+        user.save(update_fields=["email"])
+        _send_invitation(target, inviter=_actor_name(actor))
+        _event(target, actor_user, f"invitation sent to corrected email {new_email}")
+        outcome = EditOutcome.INVITATION_READDRESSED
+    elif new_email == user.email:
+        if target.pending_email:
+            _email_change_cancel(target, actor_user)
+            outcome = EditOutcome.VALIDATION_CANCELLED
+    elif new_email != target.pending_email or resend_validation:
+        _email_change_start(target, actor_user, new_email)
+        outcome = EditOutcome.VALIDATION_SENT
+    return target, outcome
 
 
-@transaction.atomic
-def contact_email_change_request(*, actor: Contact, contact: Contact, new_email: str) -> Contact:
-    """Validate Email: send a link to the new address; the email changes only when it is followed."""
-    _check_admin_of(actor, contact.account)
-    new_email = new_email.strip().lower()
-    contact = Contact.objects.select_for_update().select_related("user").get(pk=contact.pk)
-    if contact.state == Contact.State.INACTIVE:
-        raise ContactError(_("This contact is deactivated."))
-    if new_email == contact.user.email:
-        raise ContactError(_("This is already the contact's email."), field="email")
-    _check_email_free(new_email, exclude_user=contact.user_id)
+def _email_change_start(contact: Contact, actor_user: User, new_email: str) -> None:
+    """Validate Email: a link to the new address; the email changes only when it is followed."""
     contact.pending_email = new_email
     contact.save(update_fields=["pending_email"])
     token = _link_create(contact=contact, purpose=ContactLink.Purpose.VALIDATE_EMAIL, email=new_email)
-    ContactEvent.objects.create(
-        contact=contact, actor=actor.user, from_state=contact.state, to_state=contact.state, note=f"email change requested: {new_email}"
-    )
+    _event(contact, actor_user, f"email change requested: {new_email}")
     email_queue(
         to=new_email,
         template="contact-validate-email",
         context={"contact": contact, "new_email": new_email, "url": _absolute(reverse("accounts:email-validate", args=[token]))},
     )
-    return contact
+
+
+def _email_change_cancel(contact: Contact, actor_user: User) -> None:
+    ContactLink.objects.filter(contact=contact, purpose=ContactLink.Purpose.VALIDATE_EMAIL, used_at__isnull=True).update(used_at=timezone.now())
+    _event(contact, actor_user, f"email change cancelled: {contact.pending_email}")
+    contact.pending_email = ""
+    contact.save(update_fields=["pending_email"])
 
 
 @transaction.atomic
@@ -332,6 +427,8 @@ def contact_email_validate(*, token: str) -> Contact:
     old_email = user.email
     user.email = link.email
     user.save(update_fields=["email"])
+    # Nothing may keep the old address signing in.
+    EmailAddress.objects.filter(user=user).delete()
     contact.pending_email = ""
     contact.save(update_fields=["pending_email"])
     link.used_at = timezone.now()
@@ -343,15 +440,33 @@ def contact_email_validate(*, token: str) -> Contact:
 
 
 @transaction.atomic
-def contact_deactivate(*, actor: Contact, contact: Contact) -> Contact:
+def contact_deactivate(*, actor: Actor, contact: Contact) -> Contact:
     """Deactivate a contact: it can no longer sign in, and its open sessions end at their next request."""
-    _check_admin_of(actor, contact.account)
-    if contact.pk == actor.pk:
+    locked = _lock(contact, *([actor] if isinstance(actor, Contact) else []))
+    actor_user = _authorize(actor, locked[contact.pk].account, locked=locked)
+    if isinstance(actor, Contact) and contact.pk == actor.pk:
         raise ContactError(_("You cannot deactivate yourself."))
-    locked = _contact_transition(contact=contact, to_state=Contact.State.INACTIVE, actor=actor.user, note="deactivated")
-    User.objects.filter(pk=locked.user_id).update(is_active=False)
-    ContactLink.objects.filter(contact=locked, used_at__isnull=True).update(used_at=timezone.now())
-    return locked
+    target = _contact_transition(contact=contact, to_state=Contact.State.INACTIVE, actor=actor_user, note="deactivated")
+    User.objects.filter(pk=target.user_id).update(is_active=False)
+    ContactLink.objects.filter(contact=target, used_at__isnull=True).update(used_at=timezone.now())
+    if target.pending_email:
+        target.pending_email = ""
+        target.save(update_fields=["pending_email"])
+    return target
+
+
+@transaction.atomic
+def contact_reactivate(*, actor: Actor, contact: Contact) -> Contact:
+    """Reactivate a deactivated contact: it gets the ACTIVATE USER email and sets a new password."""
+    locked = _lock(contact, *([actor] if isinstance(actor, Contact) else []))
+    actor_user = _authorize(actor, locked[contact.pk].account, locked=locked)
+    target = _contact_transition(contact=contact, to_state=Contact.State.AWAITING_ACTIVATION, actor=actor_user, note="reactivated")
+    target = Contact.objects.select_related("user", "account").get(pk=target.pk)
+    # The old password must not come back: activation sets a new one.
+    target.user.set_unusable_password()
+    target.user.save(update_fields=["password"])
+    _send_invitation(target, inviter=_actor_name(actor))
+    return target
 
 
 @transaction.atomic
@@ -384,4 +499,5 @@ def account_update_by_contact(*, contact: Contact, changes: dict[str, Any]) -> A
         setattr(account, name, changes[name])
     if fields:
         account.save(update_fields=fields)
+        _event(contact, contact.user, f"account data changed: {', '.join(fields)}")
     return account

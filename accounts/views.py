@@ -21,7 +21,7 @@ from accounts.forms import (
 from accounts.models import ContactLink
 from accounts.permissions import account_admin_required, contact_required, get_contact_for_admin
 from accounts.selectors import contact_list_for_admin
-from accounts.services import ContactError
+from accounts.services import ContactError, EditOutcome
 
 ACTIVATION_SESSION_KEY = "contact_activation_code"
 
@@ -111,36 +111,38 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/contact_form.html", {"form": form, "target": None})
 
 
-@account_admin_required
+@contact_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_admin(request, pk)
     form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact))
     if request.method == "POST" and form.is_valid():
         try:
-            had_pending = contact.pending_email
-            contact = services.contact_update(actor=request.contact, contact=contact, data=form.to_data())
-            resend = request.POST.get("action") == "validate_email" and contact.pending_email == had_pending != ""
-            if resend:
-                contact = services.contact_email_change_request(
-                    actor=request.contact, contact=contact, new_email=contact.pending_email
-                )
+            contact, outcome = services.contact_update(
+                actor=request.contact,
+                contact=contact,
+                data=form.to_data(),
+                resend_validation=request.POST.get("action") == "validate_email",
+            )
         except ContactError as exc:
             _form_error(form, exc)
         else:
-            if contact.pending_email:
-                messages.success(
+            messages.success(request, _("The changes have been registered correctly."))
+            if outcome == EditOutcome.VALIDATION_SENT:
+                messages.info(
                     request,
-                    _("The changes have been registered correctly. We sent a link to %(email)s: the new email holds once the contact validates it.")
+                    _("We sent a link to %(email)s: the new email holds once the contact validates it.")
                     % {"email": contact.pending_email},
                 )
-            else:
-                messages.success(request, _("The changes have been registered correctly."))
+            elif outcome == EditOutcome.VALIDATION_CANCELLED:
+                messages.info(request, _("The pending email change was cancelled."))
+            elif outcome == EditOutcome.INVITATION_READDRESSED:
+                messages.info(request, _("We sent the invitation to %(email)s.") % {"email": contact.user.email})
             return redirect("accounts:contact-edit", pk=contact.pk)
     return render(request, "accounts/contact_form.html", {"form": form, "target": contact})
 
 
-@account_admin_required
+@contact_required
 @require_http_methods(["GET", "POST"])
 def contact_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_admin(request, pk)
@@ -158,6 +160,36 @@ def contact_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, template, {"target": contact, "error": error})
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@contact_required
+@require_http_methods(["POST"])
+def contact_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_admin(request, pk)
+    try:
+        contact = services.contact_reactivate(actor=request.contact, contact=contact)
+    except ContactError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is reactivated: we sent the ACTIVATE USER email to %(email)s.")
+            % {"name": contact.full_name, "email": contact.user.email},
+        )
+    return redirect("accounts:contact-list")
+
+
+@contact_required
+@require_http_methods(["POST"])
+def contact_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_admin(request, pk)
+    try:
+        contact = services.contact_invitation_resend(actor=request.contact, contact=contact)
+    except ContactError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("We sent the invitation again to %(email)s.") % {"email": contact.user.email})
+    return redirect("accounts:contact-list")
 
 
 # --- the new contact's own steps (links from its emails) ------------------------------------------

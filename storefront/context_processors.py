@@ -7,4 +7,5 @@ def store(request: HttpRequest) -> dict:
     return {
         "STORE_NAME": settings.STORE_NAME,
         "contact": getattr(request, "contact", None),
+        "PASSWORD_RESET_HOURS": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }

@@ -8,7 +8,7 @@ class OutboundEmail(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed, will retry")
+        FAILED = "failed", _("Failed")
 
     to = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=255)

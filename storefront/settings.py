@@ -141,7 +141,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-# Reset links carry Django's token: bound to the password hash (single use) and to this timeout.
+# Reset links carry Django's own token: bound to the password hash and email (single use) and to this
+# timeout. (allauth's default token generator would also create allauth EmailAddress rows, which keep
+# an old address signing in after an email change.)
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 ACCOUNT_FORMS = {
     "login": "accounts.forms.SignInForm",

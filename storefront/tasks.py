@@ -7,16 +7,20 @@ from celery import shared_task
 from storefront.emails import EmailDeliveryError, email_deliver, outbox_due_ids
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(EmailDeliveryError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-)
-def email_send(email_id: int) -> bool:
+RETRY_DELAYS = (30, 120, 600, 1800, 3600)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=len(RETRY_DELAYS))
+def email_send(self, email_id: int) -> bool:
     """Deliver one stored email (idempotent: a sent or claimed row is left alone)."""
-    return email_deliver(email_id=email_id)
+    try:
+        return email_deliver(email_id=email_id)
+    except EmailDeliveryError as exc:
+        # Run eagerly (no broker), a retry would block the request that queued it: the row stays
+        # unsent and the sweep retries it later.
+        if self.request.is_eager:
+            return False
+        raise self.retry(exc=exc, countdown=RETRY_DELAYS[min(self.request.retries, len(RETRY_DELAYS) - 1)])
 
 
 @shared_task

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from storefront import views
 
-admin.site.site_header = f"{settings.STORE_NAME} · " + str(_("back office"))
+admin.site.site_header = format_lazy("{} · {}", settings.STORE_NAME, _("back office"))
 admin.site.site_title = admin.site.site_header
 
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("dev/outbox/", views.dev_outbox, name="dev-outbox"),
     path("account/", include("accounts.urls")),
-    path("auth/", include("allauth.urls")),
+    path("auth/", include("accounts.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),
 ]

@@ -7,6 +7,9 @@ from decimal import Decimal
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from accounts.models import Contact, ContactEvent, User
+from storefront.models import OutboundEmail
+
 
 def _sales_client(client, sales_executive):
     sales_executive.user_permissions.set(
@@ -55,3 +58,29 @@ def test_sales_executive_edits_blocked_data_but_not_the_credit_limit(client, sal
     account.refresh_from_db()
     assert account.company_name == "Acme Reseller SA de CV" and account.tax_id == "NEW-TAX"
     assert account.credit_limit == Decimal("100000.00")
+
+
+def test_back_office_adds_users_with_an_email_and_no_case_twins(client, back_office, contact):
+    client.force_login(back_office)
+    url = reverse("admin:accounts_user_add")
+    form = {"username": "newbie", "email": "", "password1": "Sturdy-Pass-42", "password2": "Sturdy-Pass-42", "usable_password": "true"}
+    assert "This field is required." in client.post(url, form).content.decode()
+    assert "Another user has this email." in client.post(url, {**form, "email": "CARLOS@acme.test"}).content.decode()
+    assert client.post(url, {**form, "email": "Newbie@Acme.test"}).status_code == 302
+    assert User.objects.get(username="newbie").email == "newbie@acme.test"
+
+
+def test_back_office_invites_the_first_administrator_of_a_new_account(client, back_office, account):
+    client.force_login(back_office)
+    user = User.objects.create(username="first", email="first@acme.test", first_name="First", last_name="Admin", is_active=False)
+    response = client.post(
+        reverse("admin:accounts_contact_add"),
+        {"user": user.pk, "account": account.pk, "position": "Owner", "telephone": "", "is_admin": "on", "can_see_prices": "on",
+         "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contact = Contact.objects.get(user=user)
+    response = client.post(reverse("admin:accounts_contact_changelist"), {"action": "send_invitation", "_selected_action": [contact.pk]}, follow=True)
+    assert "Invitations sent: 1." in response.content.decode()
+    assert OutboundEmail.objects.filter(to="first@acme.test", subject__contains="confirm").exists()
+    assert ContactEvent.objects.filter(contact=contact, note="created in the back office", actor=back_office).exists()

@@ -40,3 +40,17 @@ def test_a_password_breaking_several_rules_gets_every_message(contact):
     with pytest.raises(ValidationError) as err:
         validate_password("abc", contact.user)
     assert len(err.value.messages) == 3  # length, capital, number
+
+
+def test_a_short_name_is_forbidden_as_a_word_not_inside_other_words(contact):
+    contact.user.first_name = "Ana"
+    validate_password("Banana-Split-7", contact.user)
+    with pytest.raises(ValidationError, match="holder"):
+        validate_password("Ana-Split-7x", contact.user)
+
+
+def test_legal_forms_of_the_company_name_are_not_forbidden(contact):
+    contact.account.company_name = "Orbit IT S.A.S."
+    validate_password("Sassy-Cat-77", contact.user)
+    with pytest.raises(ValidationError, match="orbit"):
+        validate_password("Orbit-Cat-77", contact.user)

@@ -105,7 +105,7 @@ def test_new_contact_bad_input_keeps_what_was_typed(admin_contact_client):
 def test_new_contact_with_a_taken_email_says_so_on_the_form(admin_contact_client, other_contact):
     response = admin_contact_client.post(reverse("accounts:contact-create"), _new_contact_form(email=other_contact.user.email))
     assert response.status_code == 200
-    assert "Another user already has this email." in response.content.decode()
+    assert "This email cannot be used: another user has it." in response.content.decode()
     assert not OutboundEmail.objects.exists()
 
 
@@ -232,3 +232,38 @@ def test_htmx_gets_the_confirmation_alone_for_the_dialog(admin_contact_client, c
     assert "Are you sure you want to deactivate" in page and "<html" not in page
     assert "HX-Request" in response["Vary"]
     assert "<html" in admin_contact_client.get(url).content.decode()
+
+
+def test_a_non_administrator_gets_404_for_another_accounts_contacts(contact_client, other_contact):
+    for url in _contact_urls(other_contact.pk):
+        assert contact_client.get(url).status_code == 404
+    for name in ("accounts:contact-reactivate", "accounts:contact-invitation"):
+        assert contact_client.post(reverse(name, args=[other_contact.pk])).status_code == 404
+
+
+def test_allauths_email_management_is_not_reachable(contact_client):
+    assert contact_client.get("/auth/email/").status_code == 404
+    assert contact_client.post("/auth/email/", {"email": "mine@else.test", "action_add": ""}).status_code == 404
+
+
+def test_list_offers_reactivate_and_send_again(admin_contact_client, admin_contact, contact):
+    admin_contact_client.post(reverse("accounts:contact-create"), _new_contact_form())
+    admin_contact_client.post(reverse("accounts:contact-deactivate", args=[contact.pk]))
+    page = admin_contact_client.get(reverse("accounts:contact-list")).content.decode()
+    assert "Reactivate" in page and "Send invitation again" in page
+
+    response = admin_contact_client.post(reverse("accounts:contact-reactivate", args=[contact.pk]), follow=True)
+    assert "is reactivated" in response.content.decode()
+    nora = Contact.objects.get(user__email="nora@acme.test")
+    response = admin_contact_client.post(reverse("accounts:contact-invitation", args=[nora.pk]), follow=True)
+    assert "We sent the invitation again to nora@acme.test." in response.content.decode()
+    assert OutboundEmail.objects.filter(to="nora@acme.test").count() == 2
+
+
+def test_editing_a_deactivated_contact_says_why_and_saves_nothing(admin_contact_client, contact):
+    admin_contact_client.post(reverse("accounts:contact-deactivate", args=[contact.pk]))
+    form = _new_contact_form(first_name="Changed", email="carlos@acme.test", action="validate_email")
+    response = admin_contact_client.post(reverse("accounts:contact-edit", args=[contact.pk]), form)
+    assert "This contact is deactivated" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.user.first_name == "Carlos" and not contact.pending_email

@@ -110,3 +110,18 @@ def test_sweep_gives_up_after_the_maximum_attempts(db, settings, django_capture_
     OutboundEmail.objects.filter(pk=email.pk).update(attempts=settings.OUTBOX_MAX_ATTEMPTS)
     with time_machine.travel(later):
         assert outbox_due_ids() == []
+
+
+def test_without_a_broker_a_failed_delivery_does_not_block_the_request(db, django_capture_on_commit_callbacks):
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(1)
+        raise SMTPServerDisconnected("down")
+
+    with mock.patch("django.core.mail.message.EmailMessage.send", side_effect=refuse):
+        with django_capture_on_commit_callbacks(execute=True):
+            email = email_store(to="a@b.test", subject="Hello", body_text="Body")
+    email.refresh_from_db()
+    assert len(calls) == 1  # no synchronous retries in eager mode
+    assert email.state == OutboundEmail.State.FAILED and email.sent_at is None

@@ -1,7 +1,9 @@
-"""Demo data for `make run`: two reseller accounts, their contacts, a sales executive, the back office.
+"""Demo data for `make run`: two reseller accounts, their contacts, a sales executive, the back office,
+and a catalog of 2,000 products with the accounts' price lists.
 
 Safe to run twice: rows are found by their natural keys and left as they are; passwords are only set
-on users this command creates.
+on users this command creates; the catalog is seeded only while there is no product, and an account
+keeps a price list it already has.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Account, Contact, ContactEvent, User
+from catalog.models import PriceList, Product
 
 DEMO_PASSWORD = "Demo-Store-2026"
 
@@ -55,9 +59,14 @@ ACCOUNTS = [
 
 SALES_EXECUTIVE_PERMISSIONS = ["view_account", "change_account", "view_contact"]
 
+# The demo catalog: its size, a fixed seed (every demo shows the same products), and each account's list.
+DEMO_PRODUCTS = 2000
+DEMO_CATALOG_SEED = 2026
+DEMO_PRICE_LISTS = {"MX-10001": "GOLD-MXN", "CO-20001": "BASE-COP"}
+
 
 class Command(BaseCommand):
-    help = "Load the demo accounts, contacts and staff (idempotent)."
+    help = "Load the demo accounts, contacts, staff and a 2,000-product catalog (idempotent)."
 
     def _user(self, *, email: str, username: str, first: str, last: str, **flags) -> User:
         user = User.objects.filter(email=email).first()
@@ -100,4 +109,13 @@ class Command(BaseCommand):
                 )
                 if made:
                     ContactEvent.objects.create(contact=contact, actor=backoffice, to_state=contact.state, note="demo data")
+
+        if not Product.objects.exists():
+            call_command("seed_catalog", products=DEMO_PRODUCTS, seed=DEMO_CATALOG_SEED, stdout=self.stdout)
+        for customer_code, code in DEMO_PRICE_LISTS.items():
+            price_list = PriceList.objects.filter(code=code).first()
+            if price_list is None:
+                continue
+            if Account.objects.filter(customer_code=customer_code, price_list__isnull=True).update(price_list=price_list):
+                self.stdout.write(f"  {customer_code} buys from {price_list.name}")
         self.stdout.write(self.style.SUCCESS(f"Demo users ready; their password is {DEMO_PASSWORD}"))

@@ -31,6 +31,8 @@ COPY . .
 RUN SECRET_KEY=collectstatic-build-only-key DEBUG=0 python manage.py collectstatic --noinput
 
 # The code stays owned by root: the store's processes only read it.
+# Price List files are written by the worker and served by web: a volume both mount, owned by the app user.
+RUN mkdir -p /app/media && chown storefront:storefront /app/media
 USER storefront
 
 EXPOSE 8000

@@ -208,8 +208,5 @@ class PriceListExport(models.Model):
     def progress(self) -> int:
         if self.state == self.State.READY:
             return 100
-        return int(self.rows_written * 100 / self.total_rows) if self.total_rows else 0
-
-    @property
-    def filename(self) -> str:
-        return f"price-list-{self.created_at:%Y%m%d-%H%M}.{self.file_format}"
+        # The catalog may grow while the file is built: never past 99 until it is ready.
+        return min(int(self.rows_written * 100 / self.total_rows), 99) if self.total_rows else 0

@@ -8,14 +8,15 @@ stock stay one SQL statement whatever the catalog's size.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterator
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, FilteredRelation, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Contact
 from catalog.models import Brand, Category, Product, Stock
@@ -28,6 +29,8 @@ SORTS = {
     "availability": "Availability",
 }
 CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
+# Shorter words are matched as prefixes only: a typo-tolerant match of "ssd" would find everything.
+TYPO_MIN_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ def _search_terms(query: str) -> list[str]:
 
 
 def _searched(products: QuerySet[Product], query: str) -> QuerySet[Product]:
+    """Products matching every word of the query (as a prefix; on PostgreSQL also with a typo)."""
     terms = _search_terms(query)
     if not terms:
         return products.none()
@@ -154,14 +158,17 @@ def _searched(products: QuerySet[Product], query: str) -> QuerySet[Product]:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
 
         vector = SearchVector("search_text", config="simple")
-        # Every term as a prefix ("thinkp" finds "thinkpad"); word similarity forgives a typo.
-        tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), config="simple", search_type="raw")
-        phrase = " ".join(terms)
-        return (
-            products.annotate(vector=vector)
-            .filter(Q(vector=tsquery) | Q(search_text__trigram_word_similar=phrase))
-            .annotate(rank=SearchRank(vector, tsquery) + TrigramWordSimilarity(phrase, "search_text"))
-        )
+        products = products.annotate(vector=vector)
+        for term in terms:
+            # Each word must match: as a prefix through the full-text index ("thinkp" finds
+            # "thinkpad"), or, for words long enough not to match everything, within a typo
+            # through the trigram index.
+            word = Q(vector=SearchQuery(f"{term}:*", config="simple", search_type="raw"))
+            if len(term) >= TYPO_MIN_LENGTH:
+                word |= Q(search_text__trigram_word_similar=term)
+            products = products.filter(word)
+        everything = SearchQuery(" & ".join(f"{term}:*" for term in terms), config="simple", search_type="raw")
+        return products.annotate(rank=SearchRank(vector, everything) + TrigramWordSimilarity(" ".join(terms), "search_text"))
     condition = Q()
     for term in terms:
         condition &= Q(search_text__contains=term)
@@ -188,8 +195,11 @@ def _filtered(products: QuerySet[Product], filters: Filters, pricing: Pricing | 
         products = products.filter(brand__slug__in=filters.brands)
     if filters.subcategories:
         products = products.filter(category__slug__in=filters.subcategories)
-    for name, value in filters.attributes:
-        products = products.filter(**{f"attributes__{name}": value})
+    for n, (name, value) in enumerate(filters.attributes):
+        # The name comes from the address bar: a key to read (KeyTextTransform), never a lookup path.
+        alias = f"attribute_filter_{n}"
+        key = Cast(KeyTextTransform(name, "attributes"), output_field=CharField())
+        products = products.alias(**{alias: key}).filter(**{alias: value})
     if pricing is not None:
         if filters.in_stock:
             products = products.filter(stock_quantity__gt=0)
@@ -208,19 +218,28 @@ def _sorted(products: QuerySet[Product], scope: Scope, filters: Filters, pricing
         return products.order_by(F("price").desc(nulls_last=True), "name", "id")
     if pricing is not None and sort == "availability":
         return products.order_by("-stock_quantity", "name", "id")
-    if scope.kind == "search" and not sort and connection.vendor == "postgresql":
+    if scope.kind == "search" and not sort and connection.vendor == "postgresql" and _search_terms(scope.query):
         return products.order_by("-rank", "name", "id")
     return products.order_by("name", "id")
 
 
+def _offered(scope: Scope, filters: Filters) -> Filters:
+    """The filters, with attribute filters only where the subcategory offers them."""
+    offered = scope.category.attribute_filters if scope.kind == "category" and scope.category.is_subcategory else {}
+    kept = tuple((name, value) for name, value in filters.attributes if name in (offered or {}))
+    return filters if kept == filters.attributes else replace(filters, attributes=kept)
+
+
 def product_listing(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> QuerySet[Product]:
     """The products of a listing, filtered, priced for the account and sorted: one query per page."""
+    filters = _offered(scope, filters)
     products = _filtered(_priced(_scoped(scope), pricing), filters, pricing)
     return _sorted(products, scope, filters, pricing).select_related("brand", "category", "category__parent")
 
 
 def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> Facets:
     """Counts per brand and per subcategory, each under every filter but its own: two queries."""
+    filters = _offered(scope, filters)
     facets = Facets()
     if scope.kind != "brand":
         by_brand = _filtered(_priced(_scoped(scope), pricing), filters.without("brands"), pricing)

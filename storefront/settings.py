@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Registers the trigram lookups catalog search uses on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "csp",
@@ -234,7 +236,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "storefront.tasks.outbox_sweep",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
     },
+    "price-list-exports-purge": {
+        "task": "catalog.tasks.price_list_exports_purge_task",
+        "schedule": timedelta(days=1),
+    },
 }
+
+# Price List downloads: a listing of at most this many rows is built by the request and downloaded at
+# once; a larger one is built by a task while the page shows its progress, so no web process is held
+# up by a big file.
+PRICE_LIST_SYNC_MAX_ROWS = int(os.environ.get("PRICE_LIST_SYNC_MAX_ROWS", "2000"))
+# Files built by the task are kept this many days ("My recent files"), then purged by beat.
+PRICE_LIST_KEEP_DAYS = int(os.environ.get("PRICE_LIST_KEEP_DAYS", "7"))
 
 # Contact lifecycle: codes and links.
 VERIFICATION_CODE_TTL = timedelta(minutes=10)

@@ -1,7 +1,10 @@
-"""Personas shared by the whole suite: an administrator and an ordinary contact of one account, an
-administrator and a contact of another account, a sales executive and the back office."""
+"""Fixtures shared by the whole suite: the personas (an administrator and an ordinary contact of one
+account, an administrator and a contact of another account, a sales executive, the back office) and a
+small priced catalog."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +12,15 @@ from django.test import Client
 
 from accounts.models import Contact, User
 from tests.accounts.factories import PASSWORD, AccountFactory, ContactFactory, UserFactory
+from tests.catalog.factories import (
+    AvailabilityFactory,
+    BrandFactory,
+    CategoryFactory,
+    PriceFactory,
+    PriceListFactory,
+    ProductFactory,
+    SubcategoryFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -88,3 +100,45 @@ def contact_client(contact) -> Client:
 @pytest.fixture
 def other_admin_client(other_admin) -> Client:
     return _client_for(other_admin.user)
+
+
+# --- a small priced catalog: the same products, different prices for the two accounts ----------
+
+
+@pytest.fixture
+def price_lists(account, other_account):
+    """Acme buys from a Gold list over its base list; Orbit from its own list in COP."""
+    base = PriceListFactory(code="BASE-MXN", currency="MXN")
+    gold = PriceListFactory(code="GOLD-MXN", currency="MXN", base=base)
+    cop = PriceListFactory(code="BASE-COP", currency="COP")
+    account.price_list = gold
+    account.save(update_fields=["price_list"])
+    other_account.price_list = cop
+    other_account.save(update_fields=["price_list"])
+    return {"base": base, "gold": gold, "cop": cop}
+
+
+@pytest.fixture
+def catalog(db, price_lists):
+    """Computers › Notebooks (3 products, two brands) and Computers › Monitors (1 product)."""
+    computers = CategoryFactory(name="Computers", slug="computers")
+    notebooks = SubcategoryFactory(name="Notebooks", slug="notebooks", parent=computers, attribute_filters={"RAM": ["8 GB", "16 GB"]})
+    monitors = SubcategoryFactory(name="Monitors", slug="monitors", parent=computers)
+    lenovo = BrandFactory(name="Lenovo", slug="lenovo")
+    dell = BrandFactory(name="Dell", slug="dell")
+    products = {
+        "thinkpad": ProductFactory(sku="NB-LEN-0001", mpn="21K0001", name="ThinkPad E14 Notebook", brand=lenovo, category=notebooks, attributes={"RAM": "16 GB"}),
+        "ideapad": ProductFactory(sku="NB-LEN-0002", mpn="82X0002", name="IdeaPad Slim 3 Notebook", brand=lenovo, category=notebooks, attributes={"RAM": "8 GB"}),
+        "latitude": ProductFactory(sku="NB-DEL-0003", mpn="LAT5440", name="Latitude 5440 Notebook", brand=dell, category=notebooks, attributes={"RAM": "16 GB"}),
+        "monitor": ProductFactory(sku="MN-DEL-0004", mpn="P2425H", name="Dell 24 Monitor P2425H", brand=dell, category=monitors),
+    }
+    prices = {"thinkpad": "15000.00", "ideapad": "9000.00", "latitude": "21000.00", "monitor": "3500.00"}
+    for key, amount in prices.items():
+        PriceFactory(price_list=price_lists["base"], product=products[key], amount=Decimal(amount))
+        PriceFactory(price_list=price_lists["cop"], product=products[key], amount=Decimal(amount) * 220)
+    PriceFactory(price_list=price_lists["gold"], product=products["thinkpad"], amount=Decimal("14100.00"))
+    AvailabilityFactory(product=products["thinkpad"], country="MX", quantity=12)
+    AvailabilityFactory(product=products["ideapad"], country="MX", quantity=0, incoming_quantity=40, incoming_date="2026-12-10")
+    AvailabilityFactory(product=products["latitude"], country="MX", quantity=3)
+    AvailabilityFactory(product=products["thinkpad"], country="CO", quantity=0)
+    return products

@@ -163,6 +163,14 @@ def test_backing_services(services: dict[str, Any], compose: dict[str, Any]) -> 
     assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
 
 
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_services_share_the_media_volume(services: dict[str, Any], compose: dict[str, Any], service: str) -> None:
+    # The worker writes Price List files that web serves: both must see the same folder.
+    assert "media-data:/app/media" in services[service]["volumes"]
+    assert "media-data" in compose["volumes"]
+    assert "chown storefront:storefront /app/media" in (ROOT / "Dockerfile").read_text()
+
+
 def test_dockerfile_builds_from_pyproject_and_serves_with_gunicorn() -> None:
     """python:3.11-slim, Pango from apt, deps from pyproject.toml, static collected, non-root gunicorn."""
     instructions = dockerfile_instructions()

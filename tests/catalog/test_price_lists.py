@@ -1,0 +1,192 @@
+"""The Price List builders: columns, values, the BOM, formula neutralisation, and flat memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import tracemalloc
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+from openpyxl import load_workbook
+
+from catalog.price_lists import (
+    neutralise,
+    price_list_csv_chunks,
+    price_list_headers,
+    price_list_write_csv,
+    price_list_write_xlsx,
+)
+from catalog.selectors import EXPORT_COLUMNS
+
+HEADERS = ["Category", "Subcategory", "Name", "Brand", "Price", "Availability", "Part number", "SKU", "Attributes"]
+ROWS = [
+    ("Computers", "Notebooks", "ThinkPad E14", "Lenovo", Decimal("14100.00"), 12, "21K0001", "NB-LEN-0001", "RAM: 16 GB"),
+    ("Computers", "Monitors", "Dell 24 Monitor", "Dell", Decimal("3500.50"), 0, "P2425H", "MN-DEL-0004", ""),
+    ("Software", "", "Office “Home”, ñandú", "Microsoft", None, 0, "T5D-03", "SW-0001", "Licence: 1 PC"),
+]
+HOSTILE = ["=cmd()", "+1", "-2", "@x", " =SUM(A1)", "\t=1", "\r=1", "#N/A"]
+
+
+def _xlsx(rows, **kwargs) -> list[list]:
+    stream = io.BytesIO()
+    price_list_write_xlsx(rows, stream, **kwargs)
+    stream.seek(0)
+    return [list(row) for row in load_workbook(stream, read_only=True).active.iter_rows(values_only=True)]
+
+
+def _csv(rows, **kwargs) -> tuple[bytes, list[list[str]]]:
+    stream = io.BytesIO()
+    price_list_write_csv(rows, stream, **kwargs)
+    data = stream.getvalue()
+    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+# --- columns and values ----------------------------------------------------------------------------
+
+
+def test_headers_follow_the_export_columns_and_are_translated():
+    assert len(price_list_headers()) == len(EXPORT_COLUMNS)
+    assert price_list_headers() == HEADERS
+    assert price_list_headers(currency="MXN")[4] == "Price (MXN)"
+    with translation.override("es"):
+        assert len(price_list_headers()) == len(EXPORT_COLUMNS)
+
+
+def test_xlsx_has_a_bold_header_and_one_row_per_product():
+    stream = io.BytesIO()
+    assert price_list_write_xlsx(iter(ROWS), stream, currency="MXN") == 3
+    stream.seek(0)
+    sheet = load_workbook(stream).active
+    assert [cell.value for cell in sheet[1]] == HEADERS[:4] + ["Price (MXN)"] + HEADERS[5:]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert [cell.value for cell in sheet[2]] == ["Computers", "Notebooks", "ThinkPad E14", "Lenovo", 14100, 12, "21K0001", "NB-LEN-0001", "RAM: 16 GB"]
+    assert sheet["C4"].value == "Office “Home”, ñandú"
+    assert sheet.max_row == 4
+
+
+def test_xlsx_price_is_a_two_decimal_number_and_availability_an_integer():
+    stream = io.BytesIO()
+    price_list_write_xlsx(ROWS, stream)
+    stream.seek(0)
+    sheet = load_workbook(stream).active
+    price, availability = sheet["E3"], sheet["F3"]
+    assert price.data_type == "n" and price.value == pytest.approx(3500.5) and price.number_format == "#,##0.00"
+    assert availability.data_type == "n" and availability.value == 0 and isinstance(availability.value, int)
+    assert sheet["E4"].value is None  # no price in the account's lists: an empty cell, not 0
+    assert all(sheet.cell(row=2, column=c).data_type == "s" for c in (1, 2, 3, 4, 7, 8, 9))
+
+
+def test_csv_opens_with_the_bom_and_has_the_same_rows():
+    data, rows = _csv(ROWS, currency="MXN")
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    assert rows[0] == HEADERS[:4] + ["Price (MXN)"] + HEADERS[5:]
+    assert rows[1] == ["Computers", "Notebooks", "ThinkPad E14", "Lenovo", "14100.00", "12", "21K0001", "NB-LEN-0001", "RAM: 16 GB"]
+    assert rows[2][4] == "3500.50"
+    assert rows[3][2] == "Office “Home”, ñandú" and rows[3][4] == ""
+    assert len(rows) == 4
+
+
+def test_csv_comes_in_chunks_with_one_bom():
+    rows = [("C", "S", f"P{i}", "B", Decimal("1.00"), i, "M", f"S{i}", "") for i in range(1200)]
+    chunks = list(price_list_csv_chunks(rows, rows_per_chunk=500))
+    assert len(chunks) == 3
+    assert chunks[0].startswith(b"\xef\xbb\xbf") and not any(c.startswith(b"\xef\xbb\xbf") for c in chunks[1:])
+    assert len(list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))) == 1201
+
+
+def test_an_empty_listing_still_has_its_header():
+    assert _xlsx([]) == [HEADERS]
+    assert _csv([])[1] == [HEADERS]
+
+
+def test_progress_is_reported_every_so_many_rows():
+    rows = [("C", "S", f"P{i}", "B", Decimal("1.00"), i, "M", f"S{i}", "") for i in range(25)]
+    for write in (price_list_write_xlsx, price_list_write_csv):
+        seen: list[int] = []
+        assert write(rows, io.BytesIO(), on_progress=seen.append, progress_every=10) == 25
+        assert seen == [10, 20]
+
+
+# --- no file carries a formula ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=cmd()", "'=cmd()"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("  =1+1", "'  =1+1"),
+        ("\t=1", "'\t=1"),
+        ("\rabc", "'\rabc"),
+        ("\tplain", "'\tplain"),
+        ("ThinkPad", "ThinkPad"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_neutralise_prefixes_what_a_spreadsheet_would_run(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_xlsx_cells_that_look_like_formulas_are_text():
+    rows = [(v, v, v, v, Decimal("1.00"), 1, v, v, v) for v in HOSTILE]
+    stream = io.BytesIO()
+    price_list_write_xlsx(rows, stream)
+    stream.seek(0)
+    sheet = load_workbook(stream).active
+    for index, value in enumerate(HOSTILE, 2):
+        for column in (1, 2, 3, 4, 7, 8, 9):
+            cell = sheet.cell(row=index, column=column)
+            assert cell.data_type == "s", (value, cell.data_type)
+            # XML reads a carriage return back as a line feed.
+            assert cell.value == neutralise(value).replace("\r", "\n")
+    assert sheet["A2"].value == "'=cmd()" and sheet["A3"].value == "'+1" and sheet["A4"].value == "'-2" and sheet["A5"].value == "'@x"
+    # And no formula anywhere in the sheet's XML.
+    stream.seek(0)
+    xml = zipfile.ZipFile(stream).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
+
+
+def test_xlsx_drops_control_characters_it_cannot_hold_before_neutralising():
+    rows = [("\x01=cmd()", "ok\x0bok", "n", "b", None, 0, "m", "s", "")]
+    assert _xlsx(rows)[1][:2] == ["'=cmd()", "okok"]
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised():
+    rows = [(v, v, v, v, Decimal("1.00"), 1, v, v, v) for v in HOSTILE]
+    _data, written = _csv(rows)
+    for row, value in zip(written[1:], HOSTILE):
+        assert row[0] == neutralise(value) and row[8] == neutralise(value)
+    assert [row[0] for row in written[1:5]] == ["'=cmd()", "'+1", "'-2", "'@x"]
+
+
+# --- memory stays flat in the number of rows -------------------------------------------------------
+
+
+def _generated(count: int) -> Iterator[tuple]:
+    for i in range(count):
+        yield ("Computers", "Notebooks", f"Notebook model {i} 14 inch", "Lenovo", Decimal("12345.67"), i % 40, f"MPN-{i:07d}", f"SKU{i:08d}", "RAM: 16 GB; Storage: 512 GB")
+
+
+def _peak(write, count: int) -> int:
+    with tempfile.TemporaryFile() as stream:
+        tracemalloc.start()
+        try:
+            write(_generated(count), stream)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+
+@pytest.mark.parametrize("write", [price_list_write_xlsx, price_list_write_csv], ids=["xlsx", "csv"])
+def test_memory_does_not_grow_with_the_number_of_rows(write):
+    # Five times the rows, not five times the memory (tracing slows openpyxl: sizes kept modest).
+    small, large = _peak(write, 4_000), _peak(write, 20_000)
+    assert large <= small * 1.5, f"peak {large:,} bytes for 20k rows against {small:,} for 4k"

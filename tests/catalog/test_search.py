@@ -1,0 +1,138 @@
+"""Search by name, brand, part number or SKU through catalog.selectors, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+import string
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from catalog.selectors import Filters, Pricing, Scope, exact_match_sku, product_listing
+from tests.catalog.factories import BrandFactory, ProductFactory, SubcategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def products():
+    notebooks = SubcategoryFactory(name="Notebooks", slug="search-notebooks")
+    monitors = SubcategoryFactory(name="Monitors", slug="search-monitors")
+    memory = SubcategoryFactory(name="Memory", slug="search-memory")
+    lenovo = BrandFactory(name="Lenovo", slug="lenovo")
+    dell = BrandFactory(name="Dell", slug="dell")
+    kingston = BrandFactory(name="Kingston", slug="kingston")
+    return {
+        "thinkpad": ProductFactory(sku="NB-LEN-004512", mpn="21JK0077LM", name="ThinkPad E14 Gen 5 Notebook", brand=lenovo, category=notebooks),
+        "ideapad": ProductFactory(sku="NB-LEN-004513", mpn="82X70045LM", name="IdeaPad Slim 3 Notebook", brand=lenovo, category=notebooks),
+        "latitude": ProductFactory(sku="NB-DEL-000310", mpn="N015L544014", name="Latitude 5440 Notebook", brand=dell, category=notebooks),
+        "monitor": ProductFactory(sku="MN-DEL-000077", mpn="U2724D", name="UltraSharp 27 Monitor", brand=dell, category=monitors),
+        "memory": ProductFactory(sku="CP-KIN-000101", mpn="KF556C40BB-16", name="Fury Beast 16 GB DDR5 Memory", brand=kingston, category=memory),
+        "retired": ProductFactory(sku="NB-LEN-000009", mpn="20XW00K3", name="ThinkPad X1 Carbon Notebook", brand=lenovo, category=notebooks, is_active=False),
+    }
+
+
+def _found(query: str, pricing: Pricing | None = None) -> set[str]:
+    listing = product_listing(scope=Scope(kind="search", query=query), filters=Filters(), pricing=pricing)
+    return set(listing.values_list("sku", flat=True))
+
+
+def _skus(products: dict, *keys: str) -> set[str]:
+    return {products[key].sku for key in keys}
+
+
+def test_a_word_of_the_name_finds_the_active_products_that_have_it(products):
+    assert _found("notebook") == _skus(products, "thinkpad", "ideapad", "latitude")
+
+
+def test_the_start_of_a_word_finds_the_whole_word(products):
+    assert _found("thinkp") == _skus(products, "thinkpad")
+    assert _found("ultrash") == _skus(products, "monitor")
+
+
+def test_a_part_number_finds_its_product_whatever_the_case(products):
+    assert _found("21JK0077LM") == _skus(products, "thinkpad")
+    assert _found("kf556c40bb-16") == _skus(products, "memory")
+
+
+def test_a_sku_finds_its_product(products):
+    assert _found("NB-DEL-000310") == _skus(products, "latitude")
+
+
+def test_a_brand_finds_its_products(products):
+    assert _found("kingston") == _skus(products, "memory")
+    assert _found("Dell") == _skus(products, "latitude", "monitor")
+
+
+def test_every_word_must_match(products):
+    assert _found("lenovo slim") == _skus(products, "ideapad")
+    assert _found("slim dell") == set()
+
+
+def test_a_long_matching_word_does_not_make_the_other_words_optional(products):
+    assert _found("dell notebook") == _skus(products, "latitude")
+    assert _found("lenovo gen") == _skus(products, "thinkpad")
+
+
+def test_a_query_that_matches_nothing_finds_nothing(products):
+    assert _found("zyxwquv") == set()
+
+
+@pytest.mark.parametrize("query", ["", "   ", "-- !!! ... ?", "&|!():*'\""])
+def test_a_query_of_punctuation_finds_nothing_and_does_not_fail(products, query):
+    assert _found(query) == set()
+
+
+def test_a_query_of_underscores_finds_nothing(products):
+    # "_" is a word character to the tokenizer, so this one reaches the database.
+    assert _found("___") == set()
+
+
+def test_an_overlong_query_uses_its_first_words(products):
+    assert _found("thinkpad " * 500) == _skus(products, "thinkpad")
+
+
+def test_an_overlong_word_finds_nothing_and_does_not_fail(products):
+    # Longer than PostgreSQL indexes a word (2047 characters) or accepts one in a tsquery.
+    rng = random.Random(1)
+    word = "".join(rng.choice(string.ascii_lowercase) for _ in range(3000))
+    assert _found(word) == set()
+
+
+def test_search_results_carry_the_accounts_price(catalog, contact):
+    listing = product_listing(scope=Scope(kind="search", query="thinkpad"), filters=Filters(), pricing=Pricing.for_contact(contact))
+
+    assert [(p.sku, p.price) for p in listing] == [("NB-LEN-0001", Decimal("14100.00"))]
+
+
+# --- exact_match_sku: the search box jumps to the product when the query is its SKU or part number --
+
+
+@pytest.mark.parametrize("query", ["NB-LEN-004512", "nb-len-004512", "  NB-LEN-004512  ", "21JK0077LM", "21jk0077lm"])
+def test_an_exact_sku_or_part_number_names_that_product(products, query):
+    assert exact_match_sku(query) == "NB-LEN-004512"
+
+
+@pytest.mark.parametrize("query", ["", "NB-LEN", "004512", "21JK0077", "NB-LEN-000009", "x" * 81])
+def test_a_partial_unknown_retired_or_overlong_code_names_no_product(products, query):
+    assert exact_match_sku(query) is None
+
+
+def test_a_part_number_two_products_share_names_neither(products):
+    ProductFactory(sku="NB-LEN-004599", mpn="21JK0077LM")
+
+    assert exact_match_sku("21JK0077LM") is None
+    assert exact_match_sku("NB-LEN-004599") == "NB-LEN-004599"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search indexes exist on PostgreSQL only")
+def test_postgresql_has_the_search_indexes_on_the_expressions_the_selectors_use():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'catalog_product'")
+        indexes = dict(cursor.fetchall())
+
+    assert "to_tsvector('simple'::regconfig, COALESCE(search_text, ''::text))" in indexes["product_search_vector"]
+    assert "gin_trgm_ops" in indexes["product_search_trgm"]
+    assert "upper((sku)::text)" in indexes["product_sku_upper"]
+    assert "upper((mpn)::text)" in indexes["product_mpn_upper"]

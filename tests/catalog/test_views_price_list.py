@@ -286,3 +286,22 @@ def test_status_page_runs_the_same_queries_for_2_and_20_files(contact_client, co
         assert contact_client.get(_status(export)).status_code == 200
     with django_assert_num_queries(3):
         assert contact_client.get(_status(export), headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_a_product_named_like_a_formula_comes_out_inert_in_both_files(contact_client, catalog, price_lists):
+    hostile = ProductFactory(sku="NB-BAD-0666", name="=cmd()", brand=catalog["thinkpad"].brand, category=catalog["thinkpad"].category, attributes={"Note": "@SUM(A1)"})
+    PriceFactory(price_list=price_lists["base"], product=hostile, amount=Decimal("1.00"))
+
+    xlsx = _post(contact_client, file_format="xlsx")
+    sheet = load_workbook(io.BytesIO(_content(xlsx))).active
+    cells = {row[7].value: row for row in sheet.iter_rows(min_row=2)}
+    assert cells["NB-BAD-0666"][2].value == "'=cmd()" and cells["NB-BAD-0666"][2].data_type == "s"
+    assert not any(
+        cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")))
+        for row in cells.values()
+        for cell in row
+    )
+
+    rows = {row[7]: row for row in _csv_rows(_post(contact_client, file_format="csv"))[1:]}
+    assert rows["NB-BAD-0666"][2] == "'=cmd()"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows.values() for cell in row)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,14 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_code} · {self.company_name}"
+
+    def clean(self) -> None:
+        # Prices are shown in the account's currency: its price list must be in that currency.
+        if self.price_list_id and self.price_list.currency != self.currency:
+            raise ValidationError(
+                {"price_list": _("This price list is in %(list)s; the account buys in %(account)s.")
+                 % {"list": self.price_list.currency, "account": self.currency}}
+            )
 
     @property
     def credit_available(self) -> Decimal:

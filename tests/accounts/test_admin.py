@@ -84,3 +84,19 @@ def test_back_office_invites_the_first_administrator_of_a_new_account(client, ba
     assert "Invitations sent: 1." in response.content.decode()
     assert OutboundEmail.objects.filter(to="first@acme.test", subject__contains="confirm").exists()
     assert ContactEvent.objects.filter(contact=contact, note="created in the back office", actor=back_office).exists()
+
+
+def test_an_account_cannot_get_a_price_list_in_another_currency(client, back_office, account, price_lists):
+    client.force_login(back_office)
+    response = client.post(
+        reverse("admin:accounts_account_change", args=[account.pk]),
+        {
+            "customer_code": account.customer_code, "company_name": account.company_name, "tax_id": account.tax_id,
+            "country": "MX", "currency": "MXN", "state": "active", "credit_limit": "1000", "credit_used": "0",
+            "price_list": price_lists["cop"].pk, "address": "", "city": "", "phone": "",
+            "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
+        },
+    )
+    assert "This price list is in COP; the account buys in MXN." in response.content.decode()
+    account.refresh_from_db()
+    assert account.price_list == price_lists["gold"]

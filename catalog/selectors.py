@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import CharField, Count, F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Upper
 
 from accounts.models import Contact
 from catalog.models import Brand, Category, Product, Stock
@@ -257,6 +257,33 @@ def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -
     if scope.kind == "category" and scope.category.is_subcategory:
         facets.attributes = scope.category.attribute_filters or {}
     return facets
+
+
+def products_priced(*, product_ids: list[int], pricing: Pricing) -> dict[int, Product]:
+    """Those products (active or not), priced and stocked for the account: one query."""
+    return {p.pk: p for p in _priced(Product.objects.filter(pk__in=product_ids), pricing)}
+
+
+def products_by_code(codes: list[str]) -> dict[str, Product]:
+    """Active products by upper-cased SKU or part number (a part number shared by several products
+    is left out: it names none of them)."""
+    wanted = {code.strip().upper() for code in codes if code.strip()}
+    if not wanted:
+        return {}
+    found: dict[str, Product] = {}
+    shared: set[str] = set()
+    matches = (
+        Product.objects.filter(is_active=True)
+        .annotate(sku_upper=Upper("sku"), mpn_upper=Upper("mpn"))
+        .filter(Q(sku_upper__in=wanted) | Q(mpn_upper__in=wanted))
+    )
+    for product in matches:
+        found[product.sku.upper()] = product
+        mpn = product.mpn.upper()
+        if mpn in found and found[mpn].pk != product.pk and found[mpn].sku.upper() != mpn:
+            shared.add(mpn)
+        found.setdefault(mpn, product)
+    return {code: product for code, product in found.items() if code in wanted and code not in shared}
 
 
 def product_for_page(*, sku: str, pricing: Pricing | None) -> Product | None:

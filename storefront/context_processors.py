@@ -2,9 +2,18 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+def _cart_count(request: HttpRequest) -> int | None:
+    # Counted by the query that loads the signed-in user (accounts.backends): no query of its own.
+    contact = getattr(request, "contact", None)
+    if contact is None or not (contact.can_see_prices and (contact.can_order or contact.can_quote)):
+        return None
+    return getattr(request.user, "cart_lines", 0)
+
+
 def store(request: HttpRequest) -> dict:
-    """The store's name and the signed-in contact, for every template."""
+    """The store's name, the signed-in contact and its cart count, for every template."""
     return {
+        "cart_count": _cart_count(request),
         "STORE_NAME": settings.STORE_NAME,
         "contact": getattr(request, "contact", None),
         "PASSWORD_RESET_HOURS": settings.PASSWORD_RESET_TIMEOUT // 3600,

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "storefront",
     "accounts",
     "catalog",
+    "orders",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Writers take the lock when their transaction begins, not halfway: two orders placed at once
+    # wait in turn instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dev/outbox/", views.dev_outbox, name="dev-outbox"),
     path("account/", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
+    path("buy/", include("orders.urls")),
     path("auth/", include("accounts.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),

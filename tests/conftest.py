@@ -53,7 +53,7 @@ def back_office(db) -> User:
 
 @pytest.fixture
 def account(db, sales_executive):
-    return AccountFactory(company_name="Acme Reseller", sales_executive=sales_executive)
+    return AccountFactory(company_name="Acme Reseller", sales_executive=sales_executive, credit_limit=Decimal("500000.00"))
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def test_sales_executive_edits_blocked_data_but_not_the_credit_limit(client, sal
     assert response.status_code == 302, response.content.decode()[:2000]
     account.refresh_from_db()
     assert account.company_name == "Acme Reseller SA de CV" and account.tax_id == "NEW-TAX"
-    assert account.credit_limit == Decimal("100000.00")
+    assert account.credit_limit == Decimal("500000.00")
 
 
 def test_back_office_adds_users_with_an_email_and_no_case_twins(client, back_office, contact):

@@ -27,15 +27,11 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import Account, Contact, ContactEvent, ContactLink, User, VerificationCode
 from storefront.emails import email_queue
+from storefront.errors import DomainError
 
 
-class ContactError(Exception):
+class ContactError(DomainError):
     """A contact action refused, with a message for the person and, where it applies, the form field."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

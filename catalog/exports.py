@@ -33,6 +33,7 @@ from catalog.forms import SLUG, ListingForm
 from catalog.models import Brand, Category, PriceListExport, export_path
 from catalog.price_lists import price_list_csv_chunks, price_list_write_csv, price_list_write_xlsx
 from catalog.selectors import Filters, Pricing, Scope, price_list_rows, product_listing
+from storefront.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,8 @@ RECENT_EXPORTS = 50
 PURGE_BATCH = 500
 
 
-class CatalogError(Exception):
+class CatalogError(DomainError):
     """A Price List request that cannot be served; the message is for the contact."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

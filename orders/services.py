@@ -21,18 +21,17 @@ from catalog.selectors import Pricing, products_by_code, products_priced
 from catalog.services import availability_refresh
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, StockAllocation
 from storefront.emails import email_queue
+from storefront.errors import DomainError
 from storefront.money import money
 
 MAX_QUANTITY = 9999
 
 
-class OrderError(Exception):
-    """A cart or order action refused, with the reason and, where it applies, the line or field."""
+class OrderError(DomainError):
+    """A cart or order action refused, with the reason and, where it applies, the cart line or field."""
 
     def __init__(self, message: str, *, field: str | None = None, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
         self.line = line
 
 

@@ -57,12 +57,12 @@ def _csv_rows(data: bytes) -> list[tuple[int, str, str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # The separator that the first lines use most (Excel writes ";" in comma-decimal locales); the
+    # csv sniffer gives up on a file where one row lacks its amount.
+    head = text[:4096]
+    delimiter = max(",;\t", key=head.count) if any(sep in head for sep in ",;\t") else ","
     rows = []
-    for number, record in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+    for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         cells = [cell.strip() for cell in record]
         if not any(cells):
             continue
@@ -83,6 +83,6 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, str, str]]:
         if not any(cells):
             continue
         rows.append((number, cells[0], cells[1] if len(cells) > 1 else ""))
-        if number > MAX_ROWS + 1:
+        if len(rows) > MAX_ROWS + 1:  # enough to refuse the file; blank rows do not count
             break
     return rows

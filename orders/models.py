@@ -124,6 +124,14 @@ class OrderEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def from_label(self) -> str:
+        return Order.State(self.from_state).label if self.from_state in Order.State.values else self.from_state
+
+    @property
+    def to_label(self) -> str:
+        return Order.State(self.to_state).label if self.to_state in Order.State.values else self.to_state
+
 
 class Invoice(models.Model):
     """The invoice of an order: issued by the back office, kept without limit."""

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.permissions import contact_required
-from orders.models import Order
-from orders.selectors import order_for_page
+from orders.models import Invoice, Order
+from orders.selectors import invoice_for_contact, order_for_page
 
 View = Callable[..., HttpResponse]
 
@@ -24,6 +24,19 @@ def cart_required(view: View) -> View:
         contact = request.contact
         if not (contact.can_see_prices and (contact.can_order or contact.can_quote)):
             raise PermissionDenied("This user cannot buy.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def order_required(view: View) -> View:
+    """A contact that may place orders (Generate Order, Finish order)."""
+
+    @wraps(view)
+    @cart_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.contact.can_order:
+            raise PermissionDenied("This user cannot place orders.")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -43,9 +56,31 @@ def transactions_required(view: View) -> View:
     return wrapper
 
 
+def invoices_required(view: View) -> View:
+    """A contact that may see the account's invoices and statement: "invoices" permission or administrator."""
+
+    @wraps(view)
+    @contact_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        contact = request.contact
+        if not (contact.can_invoice or contact.is_admin):
+            raise PermissionDenied("This user cannot see the account's invoices.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def get_order_for_contact(request: HttpRequest, number: str) -> Order:
     """An order of the contact's own account; 404 for any other account's."""
     order = order_for_page(contact=request.contact, number=number)
     if order is None:
         raise Http404("No such order.")
     return order
+
+
+def get_invoice_for_contact(request: HttpRequest, number: str) -> Invoice:
+    """An invoice of the contact's own account; 404 for any other account's."""
+    invoice = invoice_for_contact(contact=request.contact, number=number)
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice

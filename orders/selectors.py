@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import Contact
 from catalog.models import Product
 from catalog.selectors import Pricing, products_priced
-from orders.models import CartLine, Order, OrderEvent, OrderLine
+from orders.models import CartLine, Invoice, Order, OrderEvent, OrderLine
 from storefront.money import money
 
 
@@ -82,3 +82,18 @@ def order_for_page(*, contact: Contact, number: str) -> Order | None:
         )
         .first()
     )
+
+
+def invoice_list_for_account(*, contact: Contact) -> QuerySet[Invoice]:
+    """The account's invoices, newest first, with their order's number: one query per page."""
+    return (
+        Invoice.objects.filter(order__account_id=contact.account_id)
+        .select_related("order")
+        .only("number", "issued_at", "due_date", "amount", "currency", "paid_at", "order__number")
+        .order_by("-issued_at", "-id")
+    )
+
+
+def invoice_for_contact(*, contact: Contact, number: str) -> Invoice | None:
+    """One invoice of the contact's account, or None (another account's invoice is not found)."""
+    return Invoice.objects.filter(order__account_id=contact.account_id, number=number).first()

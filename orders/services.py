@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, User
@@ -174,6 +175,10 @@ def cart_count(*, contact: Contact) -> int:
 # --- placing an order -----------------------------------------------------------------------------
 
 
+def _amount(value: Decimal) -> str:
+    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 def _number(order: Order) -> str:
     return f"SO{order.pk:08d}"
 
@@ -235,7 +240,12 @@ def order_place(
         if total > account.credit_available:
             raise OrderError(
                 _("The order (%(total)s %(currency)s) exceeds your available credit (%(available)s %(currency)s) by %(missing)s %(currency)s.")
-                % {"total": total, "available": account.credit_available, "missing": total - account.credit_available, "currency": account.currency},
+                % {
+                    "total": _amount(total),
+                    "available": _amount(account.credit_available),
+                    "missing": _amount(total - account.credit_available),
+                    "currency": account.currency,
+                },
                 field="payment_method",
             )
         credit_taken = total
@@ -337,11 +347,20 @@ def order_cancel(*, contact: Contact, order: Order) -> Order:
     return _transition(order=current, to_state=Order.State.CANCELLED, actor=contact.user, note="cancelled by the reseller")
 
 
+def staff_check(actor: User, account_id: int) -> None:
+    """Distributor staff in charge of the account: a superuser, or the account's sales executive."""
+    if not (actor.is_active and actor.is_staff):
+        raise OrderError(_("Only distributor staff can do this."))
+    if not actor.is_superuser and not Account.objects.filter(pk=account_id, sales_executive=actor).exists():
+        raise OrderError(_("Only the account's sales executive or the back office can do this."))
+
+
 @transaction.atomic
 def order_move(*, actor: User, order: Order, to_state: str, note: str = "") -> Order:
     """The back office moves an order along (processing, shipped, delivered, on hold, cancelled)."""
-    if not actor.is_staff:
-        raise OrderError(_("Only distributor staff can change an order's status."))
+    staff_check(actor, order.account_id)
     if to_state == Order.State.CANCELLED:
         Account.objects.select_for_update().get(pk=order.account_id)
+        if Order.objects.filter(pk=order.pk, invoice__isnull=False).exists():
+            raise OrderError(_("Order %(number)s is invoiced: it cannot be cancelled.") % {"number": order.number})
     return _transition(order=order, to_state=to_state, actor=actor, note=note)

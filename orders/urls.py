@@ -17,4 +17,8 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_detail, name="order-detail"),
     path("orders/<str:number>/placed/", views.order_placed, name="order-placed"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="order-cancel"),
+    path("invoices/", views.invoice_list, name="invoice-list"),
+    path("invoices/<str:number>/pdf/", views.invoice_pdf, name="invoice-pdf"),
+    path("statement/", views.statement, name="statement"),
+    path("statement/xlsx/", views.statement_xlsx, name="statement-xlsx"),
 ]

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Product
@@ -15,11 +20,21 @@ from orders import services
 from orders.forms import AddItemForm, AddMultipleForm, AddToCartForm, CheckoutForm, OrderFilterForm
 from orders.imports import ImportFileError, rows_from_file, rows_from_text
 from orders.models import Order
-from orders.permissions import cart_required, get_order_for_contact, transactions_required
-from orders.selectors import cart_for_page, order_list_for_account
+from orders.permissions import (
+    cart_required,
+    get_invoice_for_contact,
+    get_order_for_contact,
+    invoices_required,
+    order_required,
+    transactions_required,
+)
+from orders.selectors import cart_for_page, invoice_list_for_account, order_list_for_account
 from orders.services import OrderError
+from orders.statement import account_statement, statement_write_xlsx
 
 ORDERS_PAGE_SIZE = 25
+INVOICES_PAGE_SIZE = 25
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -81,7 +96,8 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 
 def _cart_page_with(request: HttpRequest, **forms) -> HttpResponse:
     cart = cart_for_page(contact=request.contact, pricing=Pricing.for_contact(request.contact))
-    context = {"cart": cart, "add_item_form": AddItemForm(), "add_multiple_form": AddMultipleForm(), **forms}
+    # The header's count was read with the user, before this request changed the cart.
+    context = {"cart": cart, "cart_count": cart.count, "add_item_form": AddItemForm(), "add_multiple_form": AddMultipleForm(), **forms}
     return render(request, "orders/cart_detail.html", context, status=200)
 
 
@@ -153,17 +169,23 @@ def cart_add_multiple(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             if added:
-                messages.success(request, _("%(count)d products were added to your cart.") % {"count": len(added)})
+                messages.success(
+                    request,
+                    ngettext("%(count)d product was added to your cart.", "%(count)d products were added to your cart.", len(added))
+                    % {"count": len(added)},
+                )
             if not problems:
                 return redirect("orders:cart")
-            return _cart_page_with(request, add_multiple_form=form, problems=problems)
+            # Only the lines still to fix go back in the box: resubmitting must not add the good ones twice.
+            retry = AddMultipleForm(initial={"lines": "\n".join(problem.text for problem in problems)})
+            return _cart_page_with(request, add_multiple_form=retry, problems=problems)
     return _cart_page_with(request, add_multiple_form=form)
 
 
 # --- Generate Order and Finish order --------------------------------------------------------------
 
 
-@cart_required
+@order_required
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     """"Generate Order": the order to be, and the small form; "Finish order" places it."""
@@ -231,3 +253,54 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, _("Order %(number)s is cancelled; its stock and credit are released.") % {"number": order.number})
     return redirect("orders:order-detail", number=order.number)
+
+
+# --- Invoices and statement ---
+
+
+@invoices_required
+@require_GET
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    """Transactions, Invoices: the account's invoices, newest first, paid or open."""
+    invoices = invoice_list_for_account(contact=request.contact)
+    page = Paginator(invoices, INVOICES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orders/invoice_list.html", {"page": page, "today": timezone.localdate()})
+
+
+@invoices_required
+@require_GET
+def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """An invoice's PDF, as it was issued, downloaded."""
+    invoice = get_invoice_for_contact(request, number)
+    if not invoice.pdf:
+        raise Http404("This invoice has no PDF.")
+    try:
+        stream = invoice.pdf.open("rb")
+    except OSError:
+        raise Http404("This invoice's PDF is not available.") from None
+    response = FileResponse(stream, as_attachment=True, filename=f"{invoice.number}.pdf", content_type="application/pdf")
+    # The account's own document: no shared cache may keep it.
+    add_never_cache_headers(response)
+    return response
+
+
+@invoices_required
+@require_GET
+def statement(request: HttpRequest) -> HttpResponse:
+    """Account statement: the credit line and the open invoices by age."""
+    data = account_statement(account=request.contact.account, today=timezone.localdate())
+    return render(request, "orders/statement.html", {"statement": data})
+
+
+@invoices_required
+@require_GET
+def statement_xlsx(request: HttpRequest) -> HttpResponse:
+    """The account statement as an Excel (XLSX) file."""
+    data = account_statement(account=request.contact.account, today=timezone.localdate())
+    stream = io.BytesIO()
+    statement_write_xlsx(data, stream)
+    stream.seek(0)
+    filename = f"statement-{slugify(data.account.customer_code)}-{data.today.isoformat()}.xlsx"
+    response = FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    add_never_cache_headers(response)
+    return response

@@ -253,6 +253,10 @@ PRICE_LIST_SYNC_MAX_ROWS = int(os.environ.get("PRICE_LIST_SYNC_MAX_ROWS", "2000"
 # Files built by the task are kept this many days ("My recent files"), then purged by beat.
 PRICE_LIST_KEEP_DAYS = int(os.environ.get("PRICE_LIST_KEEP_DAYS", "7"))
 
+# Invoices: the payment terms every account buys on. An invoice is due this many days after the day
+# it is issued; the account statement ages what is still unpaid from that due date.
+INVOICE_PAYMENT_DAYS = int(os.environ.get("INVOICE_PAYMENT_DAYS", "30"))
+
 # Contact lifecycle: codes and links.
 VERIFICATION_CODE_TTL = timedelta(minutes=10)
 VERIFICATION_CODE_MAX_TRIES = 5
@@ -292,4 +296,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

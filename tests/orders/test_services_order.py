@@ -117,7 +117,7 @@ def test_not_enough_stock_names_the_line_and_keeps_the_cart(contact, stocked):
 def test_not_enough_credit_says_how_much_is_missing(contact, stocked, account):
     Account.objects.filter(pk=account.pk).update(credit_limit=Decimal("20000.00"), credit_used=Decimal("10000.00"))
     services.cart_add(contact=contact, product=stocked["thinkpad"], quantity=1)
-    with pytest.raises(OrderError, match="exceeds your available credit .10000.00 MXN. by 4100.00 MXN"):
+    with pytest.raises(OrderError, match="exceeds your available credit .10,000.00 MXN. by 4,100.00 MXN"):
         _place(contact)
     assert not Order.objects.exists() and _stock(stocked["thinkpad"]) == 12
     # A wire transfer does not use the credit line.

@@ -1,0 +1,130 @@
+"""Invoices: the back office issues one per order, with its number and its PDF, and marks it paid.
+
+Issuing is one transaction that locks the order (two clicks make one invoice), takes the number from
+the invoice's row id, renders the PDF and stores it, records an OrderEvent and stores the email to the
+contact who placed the order. The PDF is rendered by the request itself rather than by a task: an
+invoice takes about 0.1 s to render, and this way no invoice ever exists without its document.
+
+A payment returns the order's credit to the account's line, so "credit used" is what the account
+still owes on orders placed on credit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, User
+from orders.models import Invoice, Order, OrderEvent
+from orders.services import OrderError, staff_check
+from storefront.emails import email_queue
+
+NUMBER_PREFIX = "INV-"
+
+
+def _number(invoice: Invoice) -> str:
+    return f"{NUMBER_PREFIX}{invoice.pk:08d}"
+
+
+def _refuse_fetch(url: str, *args, **kwargs) -> dict:
+    # The template inlines its CSS and uses installed fonts: a PDF never reaches out, even for a URL
+    # someone typed into an account's address.
+    raise ValueError(f"Invoice PDFs load nothing from outside: {url}")
+
+
+def invoice_pdf_render(*, invoice: Invoice) -> bytes:
+    """The invoice as a PDF: WeasyPrint from templates/orders/pdf/invoice.html, nothing fetched."""
+    order = invoice.order
+    html = render_to_string(
+        "orders/pdf/invoice.html",
+        {
+            "STORE_NAME": settings.STORE_NAME,
+            "invoice": invoice,
+            "issued_on": timezone.localdate(invoice.issued_at),
+            "order": order,
+            "account": order.account,
+            "lines": list(order.lines.order_by("id")),
+        },
+    )
+    # Imported here: WeasyPrint takes most of a second to load, which only PDF makers should pay.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
+
+
+@transaction.atomic
+def invoice_issue(*, actor: User, order: Order) -> Invoice:
+    """Invoice an order: number, due date, amount, PDF, event and email; a second call returns it."""
+    staff_check(actor, order.account_id)
+    # The order's row is the lock: a second "Issue invoice" waits here, then finds the first one's.
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    existing = Invoice.objects.filter(order=locked).first()
+    if existing is not None:
+        return existing
+    if locked.state == Order.State.CANCELLED:
+        raise OrderError(_("Order %(number)s is cancelled: it cannot be invoiced.") % {"number": locked.number})
+
+    invoice = Invoice.objects.create(
+        order=locked,
+        # A placeholder until the row has its id; one order has one invoice, so it is unique.
+        number=f"new-{locked.pk}"[:20],
+        due_date=timezone.localdate() + timedelta(days=settings.INVOICE_PAYMENT_DAYS),
+        amount=locked.total,
+        currency=locked.currency,
+    )
+    invoice.number = _number(invoice)
+    OrderEvent.objects.create(
+        order=locked, actor=actor, from_state=locked.state, to_state=locked.state, note=f"invoiced {invoice.number}"
+    )
+    contact = locked.placed_by
+    email_queue(
+        to=contact.user.email,
+        template="invoice-issued",
+        context={
+            "invoice": invoice,
+            "order": locked,
+            "contact": contact,
+            "invoices_url": settings.SITE_URL.rstrip("/") + reverse("orders:invoice-list"),
+        },
+    )
+    # The file is written last: storage is not transactional, so anything failing before this point
+    # rolls the invoice back without leaving a stray PDF behind.
+    invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(invoice_pdf_render(invoice=invoice)), save=False)
+    invoice.save(update_fields=["number", "pdf"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_paid(*, actor: User, invoice: Invoice) -> Invoice:
+    """The back office records an invoice's payment; the order's credit returns to the account."""
+    staff_check(actor, invoice.order.account_id)
+    # Locked in the order order_place and order_move use (account, then order) so they never deadlock.
+    account_id = Order.objects.values_list("account_id", flat=True).get(pk=invoice.order_id)
+    account = Account.objects.select_for_update().get(pk=account_id)
+    order = Order.objects.select_for_update().get(pk=invoice.order_id)
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if locked.paid_at is not None:
+        raise OrderError(
+            _("Invoice %(number)s was already paid on %(date)s.")
+            % {"number": locked.number, "date": timezone.localdate(locked.paid_at).isoformat()}
+        )
+    locked.paid_at = timezone.now()
+    locked.save(update_fields=["paid_at"])
+    # A cancelled order gave its credit back when it was cancelled (orders.services._give_back).
+    if order.credit_taken and order.state != Order.State.CANCELLED:
+        # Never below zero, even if the back office lowered credit used by hand meanwhile.
+        account.credit_used = max(account.credit_used - order.credit_taken, Decimal("0.00"))
+        account.save(update_fields=["credit_used"])
+        # Nothing is left to return: a later cancellation must not give the credit back twice.
+        order.credit_taken = Decimal("0.00")
+        order.save(update_fields=["credit_taken"])
+    OrderEvent.objects.create(order=order, actor=actor, from_state=order.state, to_state=order.state, note=f"paid {locked.number}")
+    return locked

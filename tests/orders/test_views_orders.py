@@ -419,3 +419,11 @@ def test_order_status_runs_the_same_queries_for_5_and_50_orders(contact_client, 
     with django_assert_num_queries(4):
         response = contact_client.get(reverse("orders:order-list"), {"status": "placed", "date_from": "2020-01-01"})
     assert len(_numbers(response)) == min(orders, 25)
+
+
+def test_a_tampered_order_form_says_so_instead_of_failing_silently(contact_client, contact, stocked):
+    services.cart_add(contact=contact, product=stocked["thinkpad"], quantity=1)
+    response = contact_client.post(reverse("orders:checkout"), {**_finish(), "submission_key": "x"})
+    assert response.status_code == 200
+    assert "This form has expired or was changed." in response.content.decode()
+    assert not Order.objects.exists()

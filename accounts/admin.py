@@ -95,8 +95,10 @@ class AccountAdmin(admin.ModelAdmin):
         return _scoped_to_sales_executive(request, super().get_queryset(request))
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # Credit used moves only with orders, cancellations and payments, under the account's lock;
+        # a form saved from a stale page would overwrite them.
         if request.user.is_superuser:
-            return ()
+            return ("credit_used",)
         return ("customer_code", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state", "price_list")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,13 @@ class PriceList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name} ({self.currency})"
+
+    def clean(self) -> None:
+        # A price taken from the base list is shown in this list's currency: both must be the same.
+        if self.base_id and self.base.currency != self.currency:
+            raise ValidationError({"base": _("The base list must be in %(currency)s too.") % {"currency": self.currency}})
+        if self.base_id and self.base_id == self.pk:
+            raise ValidationError({"base": _("A list cannot be its own base list.")})
 
 
 class Price(models.Model):

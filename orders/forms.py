@@ -40,6 +40,7 @@ class CheckoutForm(forms.Form):
     observations = forms.CharField(label=_("Observations"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=Order.Payment.choices, widget=forms.RadioSelect)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
+    expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=14, decimal_places=2)
 
     @staticmethod
     def new_key() -> str:

@@ -75,7 +75,7 @@ def order_for_page(*, contact: Contact, number: str) -> Order | None:
     """One order of the contact's account, with its lines and history: three queries."""
     return (
         Order.objects.filter(account_id=contact.account_id, number=number)
-        .select_related("placed_by__user", "account")
+        .select_related("placed_by__user", "account", "invoice")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("at", "id")),

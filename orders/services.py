@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -115,7 +116,7 @@ def cart_add_many(*, contact: Contact, rows: list[tuple[int, str, str]]) -> tupl
     pricing = _pricing(contact)
     products = products_by_code([code for _line, code, _qty in rows])
     priced = products_priced(product_ids=[p.pk for p in products.values()], pricing=pricing)
-    good: list[tuple[Product, int]] = []
+    good: list[tuple[int, str, Product, int]] = []
     problems: list[BulkProblem] = []
     for number, code, raw_quantity in rows:
         text = f"{code} {raw_quantity}".strip()
@@ -134,14 +135,19 @@ def cart_add_many(*, contact: Contact, rows: list[tuple[int, str, str]]) -> tupl
         if reason:
             problems.append(BulkProblem(number, text, reason))
             continue
-        good.append((product, quantity))
+        good.append((number, text, product, quantity))
     if not rows:
         raise OrderError(_("Enter at least one line: a SKU or part number and an amount."), field="lines")
     added: list[CartLine] = []
     with transaction.atomic():
         cart = _cart(contact)
-        for product, quantity in good:
-            added.append(_add(cart, product, quantity, priced[product.pk].price))
+        for number, text, product, quantity in good:
+            try:
+                with transaction.atomic():
+                    added.append(_add(cart, product, quantity, priced[product.pk].price))
+            except OrderError as exc:  # e.g. the cart would hold more than the maximum
+                problems.append(BulkProblem(number, text, exc.message))
+    problems.sort(key=lambda problem: problem.line)
     return added, problems
 
 
@@ -185,7 +191,13 @@ def _number(order: Order) -> str:
 
 @transaction.atomic
 def order_place(
-    *, contact: Contact, shipment_type: str, payment_method: str, observations: str, submission_key: str
+    *,
+    contact: Contact,
+    shipment_type: str,
+    payment_method: str,
+    observations: str,
+    submission_key: str,
+    expected_total: Decimal | None = None,
 ) -> Order:
     """"Finish order": the cart becomes an order, with stock reserved and credit taken, or nothing."""
     if not contact.can_order:
@@ -206,13 +218,16 @@ def order_place(
     if account.is_blocked:
         raise OrderError(_("Your account is blocked: contact your sales executive."))
 
-    lines = list(CartLine.objects.select_for_update().filter(cart__contact=contact).select_related("product").order_by("id"))
+    # of=("self",): lock the lines, not the products and cart they join; in product order, like the stock.
+    lines = list(
+        CartLine.objects.select_for_update(of=("self",)).filter(cart__contact=contact).select_related("product").order_by("product_id")
+    )
     if not lines:
         raise OrderError(_("Your cart is empty."))
     product_ids = sorted({line.product_id for line in lines})
     priced = products_priced(product_ids=product_ids, pricing=pricing)
     stock_rows = list(
-        Stock.objects.select_for_update()
+        Stock.objects.select_for_update(of=("self",))
         .filter(product_id__in=product_ids, warehouse__country=account.country)
         .select_related("warehouse")
         .order_by("product_id", "warehouse_id")
@@ -235,6 +250,13 @@ def order_place(
             )
         total += money(priced[line.product_id].price * line.quantity)
 
+    if expected_total is not None and total != expected_total:
+        # The page showed another total (a price changed meanwhile): the reseller confirms the new one.
+        raise OrderError(
+            _("Prices changed since this page was shown: the total is now %(total)s %(currency)s. Check it and press Finish order again.")
+            % {"total": _amount(total), "currency": account.currency},
+            field="expected_total",
+        )
     credit_taken = Decimal("0.00")
     if payment_method == Order.Payment.CREDIT:
         if total > account.credit_available:
@@ -328,7 +350,8 @@ def _give_back(order: Order) -> None:
             quantity=F("quantity") + allocation.quantity
         )
     if order.credit_taken:
-        Account.objects.filter(pk=order.account_id).update(credit_used=F("credit_used") - order.credit_taken)
+        # Never below zero: the back office may have recorded a payment against the line meanwhile.
+        Account.objects.filter(pk=order.account_id).update(credit_used=Greatest(F("credit_used") - order.credit_taken, Value(Decimal("0.00"))))
     availability_refresh(product_ids=product_ids)
 
 
@@ -339,6 +362,8 @@ def order_cancel(*, contact: Contact, order: Order) -> Order:
         raise OrderError(_("Your user cannot cancel this order."))
     Account.objects.select_for_update().get(pk=order.account_id)
     current = Order.objects.select_for_update().get(pk=order.pk)
+    if Order.objects.filter(pk=current.pk, invoice__isnull=False).exists():
+        raise OrderError(_("Order %(number)s is invoiced: ask your sales executive to cancel it.") % {"number": current.number})
     if current.state != Order.State.PLACED:
         raise OrderError(
             _("An order in status “%(status)s” cannot be cancelled here: ask your sales executive.")

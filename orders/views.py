@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,11 +55,14 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     product = None
     error = None
     if form.is_valid():
-        product = get_object_or_404(Product, pk=form.cleaned_data["product"], is_active=True)
-        try:
-            services.cart_add(contact=request.contact, product=product, quantity=form.cleaned_data["quantity"])
-        except OrderError as exc:
-            error = exc.message
+        product = Product.objects.filter(pk=form.cleaned_data["product"], is_active=True).first()
+        if product is None:
+            error = _("This product is no longer sold.")
+        else:
+            try:
+                services.cart_add(contact=request.contact, product=product, quantity=form.cleaned_data["quantity"])
+            except OrderError as exc:
+                error = exc.message
     else:
         error = _("The amount must be a whole number from 1 to %(max)d.") % {"max": services.MAX_QUANTITY}
     if request.htmx:
@@ -116,6 +119,8 @@ def cart_update(request: HttpRequest) -> HttpResponse:
         except ValueError:
             bad.append(value)
             continue
+        if not 0 < line_id < 2**63:
+            continue  # not a line of any cart
         quantities[line_id] = quantity
     if bad:
         messages.error(request, _("Amounts must be whole numbers (“%(value)s” is not).") % {"value": bad[0][:20]})
@@ -205,6 +210,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not cart.rows and request.method == "GET":
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
+    # What Finish order confirms: this total, with a fresh key if the form came back refused.
+    if request.method == "POST":
+        form.data = form.data.copy()
+        form.data["expected_total"] = str(cart.total)
+        if "submission_key" in form.errors:
+            form.data["submission_key"] = CheckoutForm.new_key()
+    else:
+        form.initial["expected_total"] = cart.total
     return render(request, "orders/checkout.html", {"form": form, "cart": cart, "account": request.contact.account})
 
 

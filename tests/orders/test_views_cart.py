@@ -108,12 +108,16 @@ def test_a_product_without_a_price_for_the_account_is_a_message(contact_client, 
     assert _cart(contact) == {}
 
 
-def test_an_unknown_or_withdrawn_product_is_404(contact_client, stocked):
+def test_an_unknown_or_withdrawn_product_says_it_is_no_longer_sold(contact_client, stocked):
     stocked["monitor"].is_active = False
     stocked["monitor"].save(update_fields=["is_active"])
     url = reverse("orders:cart-add")
-    assert contact_client.post(url, {"product": stocked["monitor"].pk, "quantity": "1"}).status_code == 404
-    assert contact_client.post(url, {"product": 999999, "quantity": "1"}).status_code == 404
+    # Through htmx the dialog says so (a bare 404 would leave the button doing nothing).
+    dialog = contact_client.post(url, {"product": stocked["monitor"].pk, "quantity": "1"}, headers={"HX-Request": "true"})
+    assert "This product is no longer sold." in dialog.content.decode()
+    page = contact_client.post(url, {"product": 999999, "quantity": "1"}, follow=True)
+    assert "This product is no longer sold." in page.content.decode()
+    assert not CartLine.objects.exists()
 
 
 def test_a_visitor_is_sent_to_sign_in(client, stocked):

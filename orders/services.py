@@ -288,7 +288,8 @@ def order_place(
     )
     order.number = _number(order)
     order.save(update_fields=["number"])
-    for line in lines:
+    # Locked in product order; the order keeps the cart's order.
+    for line in sorted(lines, key=lambda cart_line: (cart_line.added_at, cart_line.pk)):
         price = priced[line.product_id].price
         order_line = OrderLine.objects.create(
             order=order,

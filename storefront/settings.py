@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "orders",
+    "quotes",
 ]
 
 MIDDLEWARE = [

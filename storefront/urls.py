@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
     path("buy/", include("orders.urls")),
+    path("quotes/", include("quotes.urls")),
     path("auth/", include("accounts.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),

@@ -12,9 +12,10 @@ import copy
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -76,6 +77,7 @@ def _quote_new(contact: Contact, pricing: Pricing, *, current: bool) -> Quote:
         created_by=contact,
         currency=pricing.currency,
         current_for=contact if current else None,
+        valid_until=timezone.localdate() + timedelta(days=settings.QUOTE_VALID_DAYS),
     )
     quote.number = _number(quote)
     quote.save(update_fields=["number"])

@@ -256,6 +256,8 @@ PRICE_LIST_KEEP_DAYS = int(os.environ.get("PRICE_LIST_KEEP_DAYS", "7"))
 
 # Invoices: the payment terms every account buys on. An invoice is due this many days after the day
 # it is issued; the account statement ages what is still unpaid from that due date.
+# A new quote is valid this many days unless the reseller sets another date.
+QUOTE_VALID_DAYS = int(os.environ.get("QUOTE_VALID_DAYS", "15"))
 INVOICE_PAYMENT_DAYS = int(os.environ.get("INVOICE_PAYMENT_DAYS", "30"))
 
 # Contact lifecycle: codes and links.

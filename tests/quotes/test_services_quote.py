@@ -323,3 +323,8 @@ def test_every_change_of_a_quote_records_who_made_it(contact, admin_contact, sto
         ("PDF requested", admin_contact.user),
         ("moved to the cart", contact.user),
     ]
+
+
+def test_a_new_quote_is_valid_for_the_default_days(contact, stocked, settings):
+    quote = services.quote_add(contact=contact, product=stocked["thinkpad"], quantity=1).quote
+    assert quote.valid_until == timezone.localdate() + timedelta(days=settings.QUOTE_VALID_DAYS)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "quotes",
+    "rma",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """Demo data for `make run`: two reseller accounts, their contacts, a sales executive, the back office,
-and a catalog of 2,000 products with the accounts' price lists.
+and a catalog of 2,000 products with the accounts' price lists; for RMA, the service centres, delivered
+orders with serial numbers and one request in each state.
 
 Safe to run twice: rows are found by their natural keys and left as they are; passwords are only set
 on users this command creates; the catalog is seeded only while there is no product, and an account
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from accounts.models import Account, Contact, ContactEvent, User
 from catalog.models import PriceList, Product
+from rma.demo import rma_demo_seed
 
 DEMO_PASSWORD = "Demo-Store-2026"
 
@@ -118,4 +120,6 @@ class Command(BaseCommand):
                 continue
             if Account.objects.filter(customer_code=customer_code, price_list__isnull=True).update(price_list=price_list):
                 self.stdout.write(f"  {customer_code} buys from {price_list.name}")
+        # Delivered orders with serial numbers, the service centres and one RMA request in each state.
+        rma_demo_seed(actor=backoffice, customer_codes=[spec["customer_code"] for spec in ACCOUNTS], stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo users ready; their password is {DEMO_PASSWORD}"))

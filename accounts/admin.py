@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Account, Contact, ContactEvent, User
+from storefront.admin import for_sales_executive
 
 
 class _UniqueEmailMixin:
@@ -56,13 +57,6 @@ class ContactInline(admin.TabularInline):
     show_change_link = True
 
 
-def _scoped_to_sales_executive(request: HttpRequest, accounts: QuerySet) -> QuerySet:
-    # A sales executive (staff, not superuser) sees and edits only the accounts assigned to it.
-    if request.user.is_superuser:
-        return accounts
-    return accounts.filter(sales_executive=request.user)
-
-
 class AccountAdminForm(forms.ModelForm):
     blocked_fields = forms.MultipleChoiceField(
         label=_("Blocked fields"),
@@ -92,7 +86,7 @@ class AccountAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return _scoped_to_sales_executive(request, super().get_queryset(request))
+        return for_sales_executive(request, super().get_queryset(request), "")
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # Credit used moves only with orders, cancellations and payments, under the account's lock;
@@ -125,10 +119,7 @@ class ContactAdmin(admin.ModelAdmin):
     actions = ["send_invitation"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        contacts = super().get_queryset(request)
-        if request.user.is_superuser:
-            return contacts
-        return contacts.filter(account__sales_executive=request.user)
+        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # A contact never moves to another reseller; its lifecycle goes through the services.

@@ -19,33 +19,16 @@ from orders import services
 from orders.invoices import invoice_issue, invoice_mark_paid
 from orders.models import Invoice, Order, OrderEvent, OrderLine
 from orders.services import OrderError
+from storefront.admin import ReadOnlyInline, for_sales_executive
 
 
-def _scoped(request: HttpRequest, queryset: QuerySet, account_field: str) -> QuerySet:
-    # A sales executive (staff, not superuser) sees only the accounts assigned to it.
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(**{f"{account_field}__sales_executive": request.user})
-
-
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class OrderLineInline(_ReadOnlyInline):
+class OrderLineInline(ReadOnlyInline):
     model = OrderLine
     fields = ("sku", "name", "unit_price", "quantity", "line_total")
     readonly_fields = fields
 
 
-class OrderEventInline(_ReadOnlyInline):
+class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
     fields = ("at", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
@@ -97,7 +80,7 @@ class OrderAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return _scoped(request, super().get_queryset(request), "account")
+        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -160,7 +143,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     actions = ["mark_paid"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return _scoped(request, super().get_queryset(request), "order__account")
+        return for_sales_executive(request, super().get_queryset(request), "order__account")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -19,26 +19,16 @@ from django.utils.translation import gettext, gettext_lazy as _
 from rma import services
 from rma.models import RmaAttachment, RmaEvent, RmaRequest, ServiceCentre, ShippedSerials
 from rma.services import RmaError
+from storefront.admin import ReadOnlyInline, for_sales_executive
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class RmaEventInline(_ReadOnlyInline):
+class RmaEventInline(ReadOnlyInline):
     model = RmaEvent
     fields = ("at", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
 
 
-class RmaAttachmentInline(_ReadOnlyInline):
+class RmaAttachmentInline(ReadOnlyInline):
     model = RmaAttachment
     fields = ("download", "content_type", "size", "uploaded_at")
     readonly_fields = fields
@@ -159,10 +149,7 @@ class RmaRequestAdmin(admin.ModelAdmin):
         return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(account__sales_executive=request.user)
+        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,6 +12,7 @@ from django.test import Client
 
 from accounts.models import Contact, User
 from tests.accounts.factories import PASSWORD, AccountFactory, ContactFactory, UserFactory
+from catalog.services import availability_refresh
 from tests.catalog.factories import (
     AvailabilityFactory,
     BrandFactory,
@@ -19,7 +20,9 @@ from tests.catalog.factories import (
     PriceFactory,
     PriceListFactory,
     ProductFactory,
+    StockFactory,
     SubcategoryFactory,
+    WarehouseFactory,
 )
 
 
@@ -142,3 +145,17 @@ def catalog(db, price_lists):
     AvailabilityFactory(product=products["latitude"], country="MX", quantity=3)
     AvailabilityFactory(product=products["thinkpad"], country="CO", quantity=0)
     return products
+
+
+@pytest.fixture
+def stocked(catalog):
+    """Mexico City and Monterrey hold the notebooks; the monitor has 2 units in Mexico City."""
+    mexico = WarehouseFactory(code="MX-CDMX", name="Mexico City", country="MX")
+    monterrey = WarehouseFactory(code="MX-MTY", name="Monterrey", country="MX")
+    StockFactory(product=catalog["thinkpad"], warehouse=mexico, quantity=8)
+    StockFactory(product=catalog["thinkpad"], warehouse=monterrey, quantity=4)
+    StockFactory(product=catalog["ideapad"], warehouse=mexico, quantity=0, incoming_quantity=40)
+    StockFactory(product=catalog["latitude"], warehouse=monterrey, quantity=3)
+    StockFactory(product=catalog["monitor"], warehouse=mexico, quantity=2)
+    availability_refresh()
+    return catalog

@@ -10,7 +10,6 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Account
 from orders.models import CartLine, Order
-from tests.orders.conftest import stocked  # noqa: F401 - the orders tests' fixture: stock in Mexico
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

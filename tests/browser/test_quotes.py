@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from orders.models import CartLine
 from quotes.models import Quote
-from tests.orders.conftest import stocked  # noqa: F401 - the orders tests' fixture: stock in Mexico
 from tests.quotes.factories import make_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from rma import services
 from rma.models import RmaRequest
-from tests.rma.conftest import centre, delivered, stocked  # noqa: F401 - a delivered order and Mexico's centre
+from tests.rma.conftest import centre, delivered  # noqa: F401 - a delivered order and Mexico's centre
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,6 @@ import zlib
 import pytest
 import time_machine
 from django.core import mail
-from django.db.models import F
 
 from accounts.models import Account
 from orders import services

@@ -7,7 +7,6 @@ import pytest
 from orders import services as order_services
 from orders.models import Order
 from rma.models import ServiceCentre, ShippedSerials
-from tests.orders.conftest import stocked  # noqa: F401 - stock in Mexico
 
 THINKPAD_SERIALS = ["PF-TP-0001", "PF-TP-0002", "PF-TP-0003"]
 

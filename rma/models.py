@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import COUNTRY_CHOICES
+from storefront.models import StateEvent
 
 
 class ServiceCentre(models.Model):
@@ -142,21 +142,7 @@ class RmaAttachment(models.Model):
         ordering = ["id"]
 
 
-class RmaEvent(models.Model):
+class RmaEvent(StateEvent):
+    STATES = RmaRequest.State
+
     rma = models.ForeignKey(RmaRequest, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    from_state = models.CharField(_("from"), max_length=16, blank=True)
-    to_state = models.CharField(_("to"), max_length=16)
-    note = models.CharField(_("note"), max_length=255, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    @property
-    def from_label(self) -> str:
-        return RmaRequest.State(self.from_state).label if self.from_state in RmaRequest.State.values else self.from_state
-
-    @property
-    def to_label(self) -> str:
-        return RmaRequest.State(self.to_state).label if self.to_state in RmaRequest.State.values else self.to_state

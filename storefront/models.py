@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +30,33 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class StateEvent(models.Model):
+    """One change of state of a record (an order, an RMA): who made it, when, from which state to which.
+
+    A subclass adds the foreign key to its record and names its states in `STATES`.
+    """
+
+    STATES: type[models.TextChoices]
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def _label(self, state: str) -> str:
+        return self.STATES(state).label if state in self.STATES.values else state
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_state)

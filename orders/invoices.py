@@ -73,6 +73,7 @@ def invoice_issue(*, actor: User, order: Order) -> Invoice:
         raise OrderError(_("Order %(number)s is cancelled: it cannot be invoiced.") % {"number": locked.number})
 
     invoice = Invoice.objects.create(
+        account_id=locked.account_id,
         order=locked,
         # A placeholder until the row has its id; one order has one invoice, so it is unique.
         number=f"new-{locked.pk}"[:20],

@@ -121,9 +121,17 @@ class OrderEvent(StateEvent):
 
 
 class Invoice(models.Model):
-    """The invoice of an order: issued by the back office, kept without limit."""
+    """The invoice of an order or of a licensing order: issued by the back office, kept without limit.
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
+    It names its account itself, so the account's invoices and statement are one query whichever kind
+    of order each invoice bills.
+    """
+
+    account = models.ForeignKey("accounts.Account", verbose_name=_("account"), on_delete=models.PROTECT, related_name="invoices")
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice", null=True, blank=True)
+    licence_order = models.OneToOneField(
+        "licensing.LicenceOrder", on_delete=models.PROTECT, related_name="invoice", null=True, blank=True
+    )
     number = models.CharField(_("invoice number"), max_length=20, unique=True)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     due_date = models.DateField(_("due date"))
@@ -136,6 +144,20 @@ class Invoice(models.Model):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        indexes = [models.Index(fields=["account", "-issued_at"], name="invoice_account_issued")]
+        constraints = [
+            # Exactly one of the two kinds of order.
+            models.CheckConstraint(
+                condition=(models.Q(order__isnull=False) & models.Q(licence_order__isnull=True))
+                | (models.Q(order__isnull=True) & models.Q(licence_order__isnull=False)),
+                name="invoice_bills_one_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def billed(self) -> "Order":
+        """The order or licensing order this invoice bills (both have number, lines, placed_at, total)."""
+        return self.order if self.order_id else self.licence_order

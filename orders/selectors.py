@@ -87,7 +87,7 @@ def order_for_page(*, contact: Contact, number: str) -> Order | None:
 def invoice_list_for_account(*, contact: Contact) -> QuerySet[Invoice]:
     """The account's invoices, newest first, with their order's number: one query per page."""
     return (
-        Invoice.objects.filter(order__account_id=contact.account_id)
+        Invoice.objects.filter(account_id=contact.account_id)
         .select_related("order")
         .only("number", "issued_at", "due_date", "amount", "currency", "paid_at", "order__number")
         .order_by("-issued_at", "-id")
@@ -96,4 +96,4 @@ def invoice_list_for_account(*, contact: Contact) -> QuerySet[Invoice]:
 
 def invoice_for_contact(*, contact: Contact, number: str) -> Invoice | None:
     """One invoice of the contact's account, or None (another account's invoice is not found)."""
-    return Invoice.objects.filter(order__account_id=contact.account_id, number=number).first()
+    return Invoice.objects.filter(account_id=contact.account_id, number=number).first()

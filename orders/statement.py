@@ -98,7 +98,7 @@ class Statement:
 def account_statement(*, account: Account, today: date) -> Statement:
     """The account's credit figures and its unpaid invoices, oldest due first, with bucket totals."""
     rows = (
-        Invoice.objects.filter(order__account_id=account.pk, paid_at__isnull=True)
+        Invoice.objects.filter(account_id=account.pk, paid_at__isnull=True)
         .order_by("due_date", "id")
         .values_list("number", "order__number", "issued_at", "due_date", "amount", "currency")
     )

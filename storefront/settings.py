@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "orders",
     "quotes",
     "rma",
+    "licensing",
 ]
 
 MIDDLEWARE = [
@@ -237,10 +238,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Volume licensing: an order's eCertificate becomes available this many hours after it is received;
+# beat looks for due certificates every VL_CERTIFICATE_SWEEP_SECONDS.
+VL_CERTIFICATE_DELAY_HOURS = int(os.environ.get("VL_CERTIFICATE_DELAY_HOURS", "24"))
+VL_CERTIFICATE_SWEEP_SECONDS = int(os.environ.get("VL_CERTIFICATE_SWEEP_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "storefront.tasks.outbox_sweep",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
+    },
+    "licensing-certificates-release": {
+        "task": "licensing.tasks.vl_certificates_release_due",
+        "schedule": timedelta(seconds=VL_CERTIFICATE_SWEEP_SECONDS),
     },
     "price-list-exports-purge": {
         "task": "catalog.tasks.price_list_exports_purge_task",

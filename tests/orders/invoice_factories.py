@@ -35,6 +35,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
         model = Invoice
 
     order = factory.SubFactory(OrderFactory)
+    account = factory.LazyAttribute(lambda o: o.order.account)
     number = factory.Sequence(lambda n: f"INV-T{n:07d}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     amount = factory.LazyAttribute(lambda o: o.order.total)

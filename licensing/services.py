@@ -9,11 +9,14 @@ applies, the form field or the line.
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Value
@@ -27,6 +30,7 @@ from accounts.models import Account, Contact, User
 from catalog.models import Product
 from catalog.selectors import Pricing, products_priced
 from licensing.models import LicenceKey, LicenceOrder, LicenceOrderEvent, LicenceOrderLine, LicenceProduct, Program, ProgramOffer
+from orders.models import Invoice
 from orders.services import MAX_QUANTITY, OrderError, staff_check
 from storefront.emails import email_queue
 from storefront.errors import DomainError
@@ -226,10 +230,14 @@ def vl_order_place(
         )
     account.credit_used = F("credit_used") + total
     account.save(update_fields=["credit_used"])
+    # The returned order carries this account: it must hold the amount, not the expression (saving
+    # it again would take the credit twice, and reading credit_available would fail).
+    account.refresh_from_db(fields=["credit_used"])
 
     held = special > 0
     order = LicenceOrder.objects.create(
-        number=submission_key[:20],
+        # Unique until the row has its id and its real number.
+        number=f"new-{secrets.token_hex(8)}",
         account=account,
         placed_by=contact,
         program=program,
@@ -272,7 +280,6 @@ def vl_order_place(
     lines_now = list(order.lines.all())
     _email_contact(order, "vl-order-placed", lines=lines_now)
     if held:
-        account.refresh_from_db(fields=["credit_used"])
         _email_sales_executive(order, "vl-order-held", lines=lines_now, account=account)
     return order
 
@@ -416,6 +423,8 @@ def vl_counter_offer_accept(*, contact: Contact, order: LicenceOrder) -> Licence
         total += line.line_total
     # The counter-offer may cost more than the price asked: the credit line must hold the difference.
     extra = total - locked.credit_taken
+    if extra > 0 and account.is_blocked:
+        raise LicensingError(_("Your account is blocked: contact your sales executive."))
     if extra > 0 and extra > account.credit_available:
         raise LicensingError(
             _("Accepting needs %(extra)s %(currency)s more credit; %(available)s %(currency)s are available.")
@@ -466,9 +475,19 @@ def cancel_deadline(order: LicenceOrder):
 def cancel_refusal(order: LicenceOrder, *, now=None) -> str | None:
     """Why a processed or received order can never be cancelled, or None if a replacement may cancel it."""
     now = now or timezone.now()
-    if any(line.windows_legal for line in order.lines.all()):
+    try:
+        invoice = order.invoice
+    except ObjectDoesNotExist:
+        invoice = None
+    if invoice is not None:
+        return _("Order %(number)s is invoiced (%(invoice)s): ask your sales executive to cancel it with a credit note.") % {
+            "number": order.number,
+            "invoice": invoice.number,
+        }
+    lines = list(order.lines.all())
+    if any(line.windows_legal for line in lines):
         return _("Windows Legal licences are never returned nor cancelled.")
-    if any(line.is_cloud and line.activated_at for line in order.lines.all()):
+    if any(line.is_cloud and line.activated_at for line in lines):
         return _("A cloud product of this order is already activated: it cannot be returned.")
     deadline = cancel_deadline(order)
     if deadline is not None and now > deadline:
@@ -495,6 +514,22 @@ def vl_order_cancel(
     account, locked = _lock(order)
     if locked.state in LicenceOrder.CLOSED:
         raise LicensingError(_("Order %(number)s is already %(status)s.") % {"number": locked.number, "status": locked.get_state_display().lower()})
+    invoice_number = Invoice.objects.filter(licence_order=locked).values_list("number", flat=True).first()
+    if invoice_number is not None:
+        # Its credit is now owed on the invoice: cancelling it is settled with a credit note by the
+        # back office, not by returning the credit here.
+        raise LicensingError(
+            _("Order %(number)s is invoiced (%(invoice)s): ask your sales executive to cancel it with a credit note.")
+            % {"number": locked.number, "invoice": invoice_number}
+        )
+    replaced = LicenceOrder.objects.filter(replaced_by=locked).values_list("number", flat=True).first()
+    if replaced is not None and contact is not None:
+        # Cancelling the replacement too would return the processed order without one, the very thing
+        # the 60-day rule forbids; the sales executive decides such a case.
+        raise LicensingError(
+            _("Order %(number)s replaces the cancelled order %(replaced)s: ask your sales executive to cancel it.")
+            % {"number": locked.number, "replaced": replaced}
+        )
     if locked.state in (State.PROCESSED, State.RECEIVED):
         refusal = cancel_refusal(locked)
         if refusal:
@@ -510,6 +545,13 @@ def vl_order_cancel(
             raise LicensingError(_("Choose one of your account's other licensing orders as the replacement."), field="replacement")
         if replacement.state in LicenceOrder.CLOSED:
             raise LicensingError(_("The replacement order is %(status)s.") % {"status": replacement.get_state_display().lower()}, field="replacement")
+        if replacement.state in LicenceOrder.AWAITING_DECISION:
+            # An order still awaiting a decision could be rejected or declined later, leaving the
+            # processed order cancelled with no replacement at all.
+            raise LicensingError(
+                _("The replacement order still awaits a decision on its prices: it can replace this one once approved."),
+                field="replacement",
+            )
         if replacement.placed_at < locked.processed_at:
             raise LicensingError(_("The replacement must be an order placed after this one was processed."), field="replacement")
         if replacement.total < locked.total:
@@ -547,8 +589,11 @@ def vl_order_cancel(
 
 
 @transaction.atomic
-def vl_order_move(*, actor: User, order: LicenceOrder, to_state: str, note: str = "") -> LicenceOrder:
-    """The back office moves an order on: sent to the manufacturer, processed, received."""
+def vl_order_move(
+    *, actor: User, order: LicenceOrder, to_state: str, note: str = "", authorization_number: str = ""
+) -> LicenceOrder:
+    """The back office moves an order on: sent to the manufacturer, processed (with the manufacturer's
+    authorization number, given here or recorded on the order before), received."""
     if to_state not in (State.SENT, State.PROCESSED, State.RECEIVED):
         raise LicensingError(_("Approve, reject or cancel an order with its own action."))
     _staff(actor, order.account_id)
@@ -557,16 +602,22 @@ def vl_order_move(*, actor: User, order: LicenceOrder, to_state: str, note: str 
     now = timezone.now()
     fields: list[str] = []
     if to_state == State.PROCESSED:
+        authorization_number = (authorization_number or "").strip()
+        if authorization_number:
+            if len(authorization_number) > 40:
+                raise LicensingError(_("An authorization number has at most 40 characters."), field="authorization_number")
+            locked.authorization_number = authorization_number
+            fields.append("authorization_number")
         if not locked.authorization_number.strip():
             raise LicensingError(_("Record the manufacturer's authorization number before marking the order processed."), field="authorization_number")
         locked.processed_at = now
         fields.append("processed_at")
     elif to_state == State.RECEIVED:
-        lines = list(locked.lines.select_related("product__licensing").order_by("id"))
+        lines = list(locked.lines.select_related("product__licensing").prefetch_related("keys").order_by("id"))
         missing = [
             line.sku
             for line in lines
-            if getattr(getattr(line.product, "licensing", None), "delivers_key", False) and not line.keys.exists()
+            if getattr(getattr(line.product, "licensing", None), "delivers_key", False) and not line.keys.all()
         ]
         if missing:
             raise LicensingError(
@@ -586,13 +637,19 @@ def vl_order_move(*, actor: User, order: LicenceOrder, to_state: str, note: str 
 def vl_line_mark_activated(*, actor: User, line: LicenceOrderLine) -> LicenceOrderLine:
     """The back office records that the end customer activated a cloud product (no return after)."""
     _staff(actor, line.order.account_id)
-    locked = LicenceOrderLine.objects.select_for_update().select_related("order").get(pk=line.pk)
+    # Account, then order, then line: a cancellation of the same order waits, or is waited for.
+    _account, order = _lock(line.order)
+    locked = LicenceOrderLine.objects.select_for_update().get(pk=line.pk)
     if not locked.is_cloud:
         raise LicensingError(_("Only a cloud product is activated."))
+    if order.state not in (State.PROCESSED, State.RECEIVED):
+        raise LicensingError(
+            _("Only a processed or received order's product is activated; this order is %(status)s.")
+            % {"status": order.get_state_display().lower()}
+        )
     if locked.activated_at is None:
         locked.activated_at = timezone.now()
         locked.save(update_fields=["activated_at"])
-        order = locked.order
         _event(order, actor=actor, from_state=order.state, note=f"{locked.sku} activated")
     return locked
 
@@ -638,3 +695,58 @@ def vl_certificate_release(*, order_id: int) -> bool:
     locked.certificate.save(f"{locked.number}-ecertificate.pdf", ContentFile(certificate_pdf_render(order=locked)), save=False)
     locked.save(update_fields=["certificate_released_at", "certificate"])
     return True
+
+
+# --- software keys --------------------------------------------------------------------------------
+
+# A software key as manufacturers print them: letters, digits and hyphens (XXXXX-XXXXX-...).
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{4,99}")
+KEYS_STATES = (State.PROCESSED, State.RECEIVED)
+
+
+@transaction.atomic
+def vl_keys_record(*, actor: User, order: LicenceOrder, keys: dict[int, list[str]]) -> list[LicenceKey]:
+    """The back office records the software keys the manufacturer gave, per key-delivering line."""
+    _staff(actor, order.account_id)
+    _account, locked = _lock(order)
+    if locked.state not in KEYS_STATES:
+        raise LicensingError(_("Software keys are recorded once the manufacturer has processed the order."))
+    lines = {line.pk: line for line in locked.lines.select_related("product__licensing").prefetch_related("keys")}
+    # A key is never given twice in one order, whatever its case.
+    seen = {key.key.upper() for line in lines.values() for key in line.keys.all()}
+    new: list[tuple[LicenceOrderLine, str]] = []
+    for line_id, values in sorted(keys.items()):
+        line = lines.get(line_id)
+        if line is None:
+            raise LicensingError(_("That line is not this order's."), field="keys")
+        if not getattr(getattr(line.product, "licensing", None), "delivers_key", False):
+            raise LicensingError(_("%(sku)s does not deliver a software key.") % {"sku": line.sku}, field=f"keys-{line.pk}", line=line.pk)
+        cleaned = [value.strip() for value in values if value.strip()]
+        for key in cleaned:
+            if not KEY_PATTERN.fullmatch(key):
+                raise LicensingError(
+                    _("%(sku)s: “%(key)s” is not a software key (5 to 100 letters, digits and hyphens).") % {"sku": line.sku, "key": key[:40]},
+                    field=f"keys-{line.pk}",
+                    line=line.pk,
+                )
+            if key.upper() in seen:
+                raise LicensingError(
+                    _("%(sku)s: the key %(key)s is already recorded on this order.") % {"sku": line.sku, "key": key},
+                    field=f"keys-{line.pk}",
+                    line=line.pk,
+                )
+            seen.add(key.upper())
+            new.append((line, key))
+        if len(line.keys.all()) + len(cleaned) > line.quantity:
+            raise LicensingError(
+                _("%(sku)s: at most %(count)d keys, one per licence ordered.") % {"sku": line.sku, "count": line.quantity},
+                field=f"keys-{line.pk}",
+                line=line.pk,
+            )
+    if not new:
+        raise LicensingError(_("Enter at least one software key."), field="keys")
+    # Keys recorded after "received" go to the reseller at once; before, "received" hands them out.
+    handed_out_at = timezone.now() if locked.state == State.RECEIVED else None
+    created = LicenceKey.objects.bulk_create([LicenceKey(line=line, key=key, handed_out_at=handed_out_at) for line, key in new])
+    _event(locked, actor=actor, from_state=locked.state, note=f"{len(created)} software key(s) recorded")
+    return created

@@ -133,17 +133,17 @@ class PaidFilter(admin.SimpleListFilter):
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ("number", "order", "account", "issued_at", "due_date", "amount", "currency", "paid_at", "pdf_link")
+    list_display = ("number", "billed_link", "account", "issued_at", "due_date", "amount", "currency", "paid_at", "pdf_link")
     list_filter = (PaidFilter,)
-    search_fields = ("number", "order__number", "order__account__customer_code")
-    list_select_related = ("order__account",)
+    search_fields = ("number", "order__number", "licence_order__number", "account__customer_code", "account__company_name")
+    list_select_related = ("account", "order", "licence_order")
     date_hierarchy = "issued_at"
-    fields = ("number", "order", "account", "issued_at", "due_date", "amount", "currency", "paid_at", "pdf_link")
+    fields = ("number", "billed_link", "account", "issued_at", "due_date", "amount", "currency", "paid_at", "pdf_link")
     readonly_fields = fields
     actions = ["mark_paid"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return for_sales_executive(request, super().get_queryset(request), "order__account")
+        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -175,9 +175,12 @@ class InvoiceAdmin(admin.ModelAdmin):
         add_never_cache_headers(response)
         return response
 
-    @admin.display(description=_("account"), ordering="order__account__customer_code")
-    def account(self, invoice: Invoice) -> str:
-        return str(invoice.order.account)
+    @admin.display(description=_("order"))
+    def billed_link(self, invoice: Invoice) -> str:
+        if invoice.licence_order_id is not None:
+            url = reverse("admin:licensing_licenceorder_change", args=[invoice.licence_order_id])
+            return format_html('<a href="{}">{}</a> ({})', url, invoice.licence_order.number, gettext("volume licensing"))
+        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[invoice.order_id]), invoice.order.number)
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, invoice: Invoice) -> str:

@@ -85,11 +85,13 @@ def order_for_page(*, contact: Contact, number: str) -> Order | None:
 
 
 def invoice_list_for_account(*, contact: Contact) -> QuerySet[Invoice]:
-    """The account's invoices, newest first, with their order's number: one query per page."""
+    """The account's invoices, newest first, with the number of the order or licensing order each bills: one query per page."""
     return (
         Invoice.objects.filter(account_id=contact.account_id)
-        .select_related("order")
-        .only("number", "issued_at", "due_date", "amount", "currency", "paid_at", "order__number")
+        .select_related("order", "licence_order")
+        .only(
+            "number", "issued_at", "due_date", "amount", "currency", "paid_at", "order__number", "licence_order__number"
+        )
         .order_by("-issued_at", "-id")
     )
 

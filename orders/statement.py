@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from openpyxl import Workbook
@@ -64,6 +65,8 @@ class StatementLine:
     currency: str
     days_overdue: int
     bucket: str
+    # The invoice bills a licensing order (its number links to the licensing order, not to an order).
+    is_licensing: bool = False
 
     @property
     def bucket_label(self) -> str:
@@ -100,12 +103,14 @@ def account_statement(*, account: Account, today: date) -> Statement:
     rows = (
         Invoice.objects.filter(account_id=account.pk, paid_at__isnull=True)
         .order_by("due_date", "id")
-        .values_list("number", "order__number", "issued_at", "due_date", "amount", "currency")
+        # Whichever kind of order the invoice bills, in the same query.
+        .annotate(billed_number=Coalesce("order__number", "licence_order__number"))
+        .values_list("number", "billed_number", "issued_at", "due_date", "amount", "currency", "licence_order_id")
     )
     lines = []
     totals = {key: Decimal("0.00") for key, _label in BUCKETS}
     counts = {key: 0 for key, _label in BUCKETS}
-    for number, order_number, issued_at, due_date, amount, currency in rows:
+    for number, order_number, issued_at, due_date, amount, currency, licence_order_id in rows:
         days = (today - due_date).days
         bucket = ageing_bucket(days)
         lines.append(
@@ -118,6 +123,7 @@ def account_statement(*, account: Account, today: date) -> Statement:
                 currency=currency,
                 days_overdue=max(days, 0),
                 bucket=bucket,
+                is_licensing=licence_order_id is not None,
             )
         )
         totals[bucket] += amount

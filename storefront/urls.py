@@ -18,6 +18,7 @@ urlpatterns = [
     path("buy/", include("orders.urls")),
     path("quotes/", include("quotes.urls")),
     path("rma/", include("rma.urls")),
+    path("licensing/", include("licensing.urls")),
     path("auth/", include("accounts.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),

@@ -139,6 +139,9 @@ def _priced(products: QuerySet[Product], pricing: Pricing | None) -> QuerySet[Pr
     price = Coalesce(own, F("base_price__amount")) if pricing.base_list_id else own
     return products.annotate(
         price=price,
+        # The volume licensing program, if the product is sold as volume licensing (one row per
+        # product at most, so the join adds no rows): such products are ordered from their own page.
+        licensing_program=F("licensing__program"),
         stock_quantity=Coalesce(F("stock_here__quantity"), 0),
         incoming_quantity=F("stock_here__incoming_quantity"),
         incoming_date=F("stock_here__incoming_date"),

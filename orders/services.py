@@ -70,6 +70,8 @@ def _orderable(product: Product, priced: Product | None) -> str | None:
         return _("This product is no longer sold.")
     if priced is None or priced.price is None:
         return _("This product has no price for your account: ask your sales executive.")
+    if getattr(priced, "licensing_program", None):
+        return _("Volume licensing is ordered from the Volume Licensing page, not through the cart.")
     return None
 
 

@@ -14,6 +14,7 @@ from accounts.models import Account
 from catalog.management.commands import seed_catalog
 from catalog.management.commands._catalog_data import TREE
 from catalog.models import Availability, Brand, Category, Price, PriceList, Product, Stock
+from licensing.models import LicenceProduct
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +236,9 @@ def test_demo_seeding_twice_leaves_one_catalog_and_gives_each_account_its_list()
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert counts[0] == 2000
+    # The 2,000 generated products, plus the volume licensing products of the licensing demo.
+    assert Product.objects.filter(licensing__isnull=True).count() == 2000
+    assert Product.objects.filter(licensing__isnull=False).count() == LicenceProduct.objects.count() > 0
     assert (Product.objects.count(), Category.objects.count(), Brand.objects.count(), Price.objects.count()) == counts
     assert Account.objects.get(company_name="Acme Reseller").price_list.code == "GOLD-MXN"
     assert Account.objects.get(company_name="Orbit IT").price_list.code == "BASE-COP"

@@ -1,6 +1,7 @@
 """Demo data for `make run`: two reseller accounts, their contacts, a sales executive, the back office,
 and a catalog of 2,000 products with the accounts' price lists; for RMA, the service centres, delivered
-orders with serial numbers and one request in each state.
+orders with serial numbers and one request in each state; for volume licensing, the programs per
+country, their products, a held special-price order and a received order with its eCertificate.
 
 Safe to run twice: rows are found by their natural keys and left as they are; passwords are only set
 on users this command creates; the catalog is seeded only while there is no product, and an account
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from accounts.models import Account, Contact, ContactEvent, User
 from catalog.models import PriceList, Product
+from licensing.demo import licensing_demo_seed
 from rma.demo import rma_demo_seed
 
 DEMO_PASSWORD = "Demo-Store-2026"
@@ -122,4 +124,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {customer_code} buys from {price_list.name}")
         # Delivered orders with serial numbers, the service centres and one RMA request in each state.
         rma_demo_seed(actor=backoffice, customer_codes=[spec["customer_code"] for spec in ACCOUNTS], stdout=self.stdout)
+        # Programs per country, licensing products, a held special-price order and a received one with its eCertificate.
+        licensing_demo_seed(actor=backoffice, customer_codes=[spec["customer_code"] for spec in ACCOUNTS], stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo users ready; their password is {DEMO_PASSWORD}"))

@@ -87,6 +87,9 @@ class LicenceOrderEventInline(ReadOnlyInline):
     verbose_name = _("history")
     verbose_name_plural = _("history")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LicenceOrderEvent]:
+        return super().get_queryset(request).select_related("actor")
+
 
 class KeysForm(forms.Form):
     """One text box per key-delivering line: one key per row of the box."""
@@ -149,8 +152,18 @@ class LicenceOrderAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: LicenceOrder, form, change: bool) -> None:
         # Only the authorization number is written: a full save would overwrite a state that a button
         # or the reseller changed since this page was loaded.
-        obj.authorization_number = obj.authorization_number.strip()
-        LicenceOrder.objects.filter(pk=obj.pk, state__in=AUTHORIZATION_EDITABLE).update(authorization_number=obj.authorization_number)
+        try:
+            services.vl_order_authorization_set(actor=request.user, order=obj, authorization_number=obj.authorization_number)
+        except LicensingError as exc:
+            # Kept on the request (the admin object is shared by every request) for response_change.
+            request.licensing_refusal = exc.message
+
+    def response_change(self, request: HttpRequest, obj: LicenceOrder) -> HttpResponse:
+        refused = getattr(request, "licensing_refusal", None)
+        if refused:
+            self.message_user(request, refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     # --- columns and read-only fields -------------------------------------------------------------
 

@@ -146,7 +146,8 @@ class LicenceOrder(models.Model):
 
     @property
     def certificate_available(self) -> bool:
-        return self.certificate_released_at is not None and bool(self.certificate)
+        # A cancelled order's licences are returned: its eCertificate is no longer the reseller's proof.
+        return self.state == self.State.RECEIVED and self.certificate_released_at is not None and bool(self.certificate)
 
 
 class LicenceOrderLine(models.Model):

@@ -204,6 +204,12 @@ def vl_order_place(
                 )
             if requested == list_price:
                 requested = None
+            elif account.sales_executive_id is None:
+                raise LicensingError(
+                    _("%(sku)s: your account has no sales executive to approve a special price; order at the list price or ask the back office.")
+                    % {"sku": product.sku},
+                    line=product.pk,
+                )
             else:
                 special += 1
         unit_price = requested if requested is not None else list_price
@@ -630,6 +636,27 @@ def vl_order_move(
         fields += ["received_at", "certificate_due_at"]
     _set_state(locked, to_state, actor=actor, note=note, fields=fields)
     _email_contact(locked, "vl-order-status")
+    return locked
+
+
+@transaction.atomic
+def vl_order_authorization_set(*, actor: User, order: LicenceOrder, authorization_number: str) -> LicenceOrder:
+    """The back office records the manufacturer's authorization number, until the order is processed."""
+    _staff(actor, order.account_id)
+    _account, locked = _lock(order)
+    number = (authorization_number or "").strip()
+    if len(number) > 40:
+        raise LicensingError(_("An authorization number has at most 40 characters."), field="authorization_number")
+    if locked.state not in (State.PLACED, State.APPROVED, State.SENT):
+        raise LicensingError(
+            _("Order %(number)s is %(status)s: its authorization number can no longer change.")
+            % {"number": locked.number, "status": locked.get_state_display().lower()},
+            field="authorization_number",
+        )
+    if number != locked.authorization_number:
+        locked.authorization_number = number
+        locked.save(update_fields=["authorization_number"])
+        _event(locked, actor=actor, from_state=locked.state, note=f"authorization number {number or '-'}")
     return locked
 
 

@@ -22,6 +22,12 @@ VL_PRODUCTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Invoices and eCertificates written by these tests land in a folder of their own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def vl_catalog(db, price_lists) -> dict[str, Product]:
     """The six licensing products, priced in the base list (Acme's gold list inherits) and in pesos."""

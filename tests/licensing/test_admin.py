@@ -298,3 +298,18 @@ def test_programs_and_licensing_products_are_listed_and_the_product_is_autocompl
     assert "Windows 11 Pro Legalization" in products.content.decode()
     add = back_office_client.get(reverse("admin:licensing_licenceproduct_add")).content.decode()
     assert "admin-autocomplete" in add
+
+
+def test_the_authorization_number_change_is_recorded_and_refused_once_processed(back_office_client, back_office, vl_order_in):
+    sent = vl_order_in(LicenceOrder.State.SENT)
+    back_office_client.post(_change(sent), {
+        "authorization_number": "V777",
+        "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+    })
+    assert LicenceOrderEvent.objects.filter(order=sent, actor=back_office, note="authorization number V777").exists()
+
+    services.vl_order_move(actor=back_office, order=sent, to_state="processed")
+    with pytest.raises(services.LicensingError, match="can no longer change"):
+        services.vl_order_authorization_set(actor=back_office, order=sent, authorization_number="V888")
+    sent.refresh_from_db()
+    assert sent.authorization_number == "V777"

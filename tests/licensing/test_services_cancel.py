@@ -360,3 +360,21 @@ def test_a_cloud_product_is_not_marked_activated_before_the_order_is_processed(v
 
     line.refresh_from_db()
     assert line.activated_at is None
+
+
+def test_a_cancelled_received_order_no_longer_offers_its_ecertificate(vl_order_in, licensing_contact, vl_catalog, contact_client):
+    from django.urls import reverse
+
+    with _at(PROCESSED_AT):
+        received = vl_order_in(State.RECEIVED)
+    LicenceOrder.objects.filter(pk=received.pk).update(certificate_due_at=PROCESSED_AT)
+    with _at(PROCESSED_AT + timedelta(days=1)):
+        assert services.vl_certificate_release(order_id=received.pk)
+    assert _fresh(received).certificate_available
+    replacement = _replacement(licensing_contact, vl_catalog, days=2)
+
+    with _at(PROCESSED_AT + timedelta(days=3)):
+        services.vl_order_cancel(actor=licensing_contact.user, order=received, replacement=replacement)
+
+    assert not _fresh(received).certificate_available
+    assert contact_client.get(reverse("licensing:certificate", args=[received.number])).status_code == 404

@@ -244,3 +244,15 @@ def test_a_refused_order_queues_no_email(licensing_contact, vl_catalog, account,
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(LicensingError):
         place_vl(licensing_contact, items=[(vl_catalog["office"], 1, "8500.00")])
     assert callbacks == [] and not OutboundEmail.objects.exists() and mail.outbox == []
+
+
+def test_a_special_price_needs_a_sales_executive_to_approve_it(licensing_contact, vl_catalog, account):
+    Account.objects.filter(pk=account.pk).update(sales_executive=None)
+    licensing_contact.account.refresh_from_db()
+
+    with pytest.raises(LicensingError, match="no sales executive to approve a special price"):
+        place_vl(licensing_contact, items=[(vl_catalog["office"], 1, "8000.00")])
+
+    assert not LicenceOrder.objects.exists()
+    # At the list price nothing needs approving.
+    assert place_vl(licensing_contact, items=[(vl_catalog["office"], 1, None)]).state == "placed"

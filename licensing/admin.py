@@ -82,13 +82,25 @@ class LicenceOrderLineInline(ReadOnlyInline):
 
 class LicenceOrderEventInline(ReadOnlyInline):
     model = LicenceOrderEvent
-    fields = ("at", "actor", "from_state", "to_state", "note")
+    fields = ("at", "actor", "from_display", "to_display", "note_display")
     readonly_fields = fields
     verbose_name = _("history")
     verbose_name_plural = _("history")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LicenceOrderEvent]:
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("from"))
+    def from_display(self, event: LicenceOrderEvent) -> str:
+        return event.from_label
+
+    @admin.display(description=_("to"))
+    def to_display(self, event: LicenceOrderEvent) -> str:
+        return event.to_label
+
+    @admin.display(description=_("note"))
+    def note_display(self, event: LicenceOrderEvent) -> str:
+        return event.note_label
 
 
 class KeysForm(forms.Form):

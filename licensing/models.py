@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import COUNTRY_CHOICES
 from storefront.models import StateEvent
+from storefront.money import money
 
 
 class Program(models.TextChoices):
@@ -145,6 +146,14 @@ class LicenceOrder(models.Model):
         return self.state in self.AWAITING_DECISION
 
     @property
+    def counter_total(self) -> Decimal | None:
+        """The order's total at the counter-offer's prices (from the lines already loaded), or None."""
+        lines = list(self.lines.all())
+        if not lines or any(line.counter_price is None for line in lines):
+            return None
+        return sum((money(line.counter_price * line.quantity) for line in lines), Decimal("0.00"))
+
+    @property
     def certificate_available(self) -> bool:
         # A cancelled order's licences are returned: its eCertificate is no longer the reseller's proof.
         return self.state == self.State.RECEIVED and self.certificate_released_at is not None and bool(self.certificate)
@@ -171,10 +180,15 @@ class LicenceOrderLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="licenceline_quantity_positive"),
             models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="licenceline_price_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
 
     @property
     def has_special_price(self) -> bool:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Account, Contact, User
 from catalog.models import Product
@@ -256,7 +257,12 @@ def vl_order_place(
         total=total,
         credit_taken=total,
         hold_reason=(
-            _("Special price requested on %(count)d line(s): awaiting your sales executive's approval.") % {"count": special}
+            ngettext(
+                "Special price requested on %(count)d line: awaiting your sales executive's approval.",
+                "Special price requested on %(count)d lines: awaiting your sales executive's approval.",
+                special,
+            )
+            % {"count": special}
             if held
             else ""
         ),

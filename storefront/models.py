@@ -32,6 +32,45 @@ class OutboundEmail(models.Model):
         return f"{self.subject} → {self.to}"
 
 
+# The notes the code writes on events (people's own reasons are shown as typed): kept in English in
+# the database, shown in the reader's language.
+EVENT_NOTES = {
+    "placed": _("placed"),
+    "submitted": _("submitted"),
+    "cancelled": _("cancelled"),
+    "cancelled by the reseller": _("cancelled by the reseller"),
+    "back office": _("by the back office"),
+    "demo data": _("demo data"),
+    "special price requested": _("special price requested"),
+    "special price approved": _("special price approved"),
+    "counter-offer": _("counter-offer"),
+    "counter-offer accepted": _("counter-offer accepted"),
+    "counter-offer declined": _("counter-offer declined"),
+    "eCertificate available": _("eCertificate available"),
+}
+# Notes that start with a fixed phrase and end with a number or a name.
+EVENT_NOTE_PREFIXES = (
+    ("invoiced ", _("invoiced %s")),
+    ("paid ", _("paid %s")),
+    ("authorization number ", _("authorization number %s")),
+    ("counter-offer declined ", _("counter-offer declined: %s")),
+)
+
+
+def event_note_label(note: str) -> str:
+    """An event's note in the reader's language when the code wrote it, else as it was typed."""
+    if note in EVENT_NOTES:
+        return str(EVENT_NOTES[note])
+    for prefix, label in EVENT_NOTE_PREFIXES:
+        if note.startswith(prefix):
+            return str(label) % note[len(prefix):]
+    for phrase, label in (("; replaced by ", _("%(reason)s; replaced by %(number)s")),):
+        if phrase in note:
+            reason, number = note.split(phrase, 1)
+            return str(label) % {"reason": event_note_label(reason), "number": number}
+    return note
+
+
 class StateEvent(models.Model):
     """One change of state of a record (an order, an RMA): who made it, when, from which state to which.
 
@@ -53,6 +92,9 @@ class StateEvent(models.Model):
     def _label(self, state: str) -> str:
         return self.STATES(state).label if state in self.STATES.values else state
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.from_state} → {self.to_state}" if self.at else self.to_state
+
     @property
     def from_label(self) -> str:
         return self._label(self.from_state)
@@ -60,3 +102,7 @@ class StateEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_state)
+
+    @property
+    def note_label(self) -> str:
+        return event_note_label(self.note)

@@ -58,7 +58,7 @@ def test_a_special_price_holds_the_order_with_the_reason_and_takes_credit_at_the
 
     # Then it is on hold, says why, and the credit taken is the total at the requested prices
     assert order.state == LicenceOrder.State.ON_HOLD
-    assert order.hold_reason == "Special price requested on 1 line(s): awaiting your sales executive's approval."
+    assert order.hold_reason == "Special price requested on 1 line: awaiting your sales executive's approval."
     assert order.list_total == Decimal("9000.00") * 10 + Decimal("18000.00") * 2
     assert order.total == order.credit_taken == Decimal("8000.00") * 10 + Decimal("18000.00") * 2 == Decimal("116000.00")
     assert _credit_used(account) == Decimal("116000.00")

@@ -128,7 +128,7 @@ def test_a_special_price_holds_the_order_and_the_page_says_why(contact_client, l
     assert order.state == "on_hold" and order.total == Decimal("116000.00")
     page = contact_client.get(response["Location"]).content.decode()
     assert f"Order {order.number} is on hold, awaiting your sales executive&#x27;s approval." in page
-    assert "Special price requested on 1 line(s)" in page and "On hold, awaiting approval" in page
+    assert "Special price requested on 1 line" in page and "On hold, awaiting approval" in page
 
 
 def test_finish_order_twice_with_the_same_form_makes_one_order(contact_client, licensing_contact, account, vl_catalog):
@@ -258,7 +258,7 @@ def test_the_order_page_costs_the_same_queries_for_few_or_many_products(
 def test_an_orders_page_shows_the_lines_prices_totals_and_history(contact_client, held_order):
     page = contact_client.get(reverse("licensing:order-detail", args=[held_order.number])).content.decode()
     assert held_order.number in page and "On hold, awaiting approval" in page
-    assert "Special price requested on 1 line(s): awaiting your sales executive&#x27;s approval." in page
+    assert "Special price requested on 1 line: awaiting your sales executive&#x27;s approval." in page
     assert "9,000.00" in page and "8,000.00" in page and "116,000.00 MXN" in page and "116,000.00 MXN" in page
     assert "Colegio Azteca" in page and "Carlos Bermudez" in page and "special price requested" in page
     assert "Cancel order" in page and reverse("licensing:order-cancel", args=[held_order.number]) in page

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
 from orders.services import MAX_QUANTITY
+from orders.shipping import shipment_types_for
 
 
 class AddToCartForm(forms.Form):
@@ -41,6 +42,10 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=Order.Payment.choices, widget=forms.RadioSelect)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
     expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, country: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shipment_type"].choices = shipment_types_for(country)
 
     @staticmethod
     def new_key() -> str:

@@ -22,6 +22,7 @@ from catalog.models import Product, Stock
 from catalog.selectors import Pricing, products_by_code, products_priced
 from catalog.services import availability_refresh
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, StockAllocation
+from orders.shipping import shipment_types_for
 from storefront.emails import email_queue
 from storefront.errors import DomainError
 from storefront.money import money
@@ -212,6 +213,8 @@ def order_place(
     # The account's row is the lock that puts one order at a time on its credit line; a second press
     # of "Finish order" waits here, then finds the order the first one made.
     account = Account.objects.select_for_update().get(pk=contact.account_id)
+    if shipment_type not in dict(shipment_types_for(account.country)):
+        raise OrderError(_("This shipment type is not offered in your country."), field="shipment_type")
     existing = Order.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         if existing.placed_by_id != contact.pk:

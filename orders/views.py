@@ -196,7 +196,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     """"Generate Order": the order to be, and the small form; "Finish order" places it."""
     pricing = Pricing.for_contact(request.contact)
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(request.POST, country=request.contact.account.country)
         if form.is_valid():
             try:
                 order = services.order_place(contact=request.contact, **form.cleaned_data)
@@ -205,7 +205,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
             else:
                     return redirect("orders:order-placed", number=order.number)
     else:
-        form = CheckoutForm(initial={"submission_key": CheckoutForm.new_key(), "payment_method": Order.Payment.CREDIT})
+        form = CheckoutForm(
+            initial={"submission_key": CheckoutForm.new_key(), "payment_method": Order.Payment.CREDIT},
+            country=request.contact.account.country,
+        )
     cart = cart_for_page(contact=request.contact, pricing=pricing)
     if not cart.rows and request.method == "GET":
         messages.info(request, _("Your cart is empty."))

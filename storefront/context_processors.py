@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.countries import COUNTRY_CHOICES
+
 
 def _cart_count(request: HttpRequest) -> int | None:
     # Counted by the query that loads the signed-in user (accounts.backends): no query of its own.
@@ -17,4 +19,6 @@ def store(request: HttpRequest) -> dict:
         "STORE_NAME": settings.STORE_NAME,
         "contact": getattr(request, "contact", None),
         "PASSWORD_RESET_HOURS": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "country": getattr(request, "country", settings.STORE_DEFAULT_COUNTRY),
+        "COUNTRY_CHOICES": COUNTRY_CHOICES,
     }

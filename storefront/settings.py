@@ -44,6 +44,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 STORE_NAME = os.environ.get("STORE_NAME", "WebStore")
+# A visitor who has not chosen a country sees this one (the code of accounts.countries: US is Miami).
+STORE_DEFAULT_COUNTRY = os.environ.get("STORE_DEFAULT_COUNTRY", "US")
+# The help centre's support line and the mailbox "Questions or Concerns" are sent to.
+STORE_SUPPORT_PHONE = os.environ.get("STORE_SUPPORT_PHONE", "+1 305 406 4001")
+STORE_SUPPORT_EMAIL = os.environ.get("STORE_SUPPORT_EMAIL", "support@store.test")
 # The address links in emails point to.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -69,6 +74,9 @@ INSTALLED_APPS = [
     "quotes",
     "rma",
     "licensing",
+    "storefront.help",
+    "storefront.chat",
+    "storefront.events",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ContactMiddleware",
+    "storefront.country.CountryMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"

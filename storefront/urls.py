@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from storefront import views
+from storefront.country import country_set
 
 admin.site.site_header = format_lazy("{} · {}", settings.STORE_NAME, _("back office"))
 admin.site.site_title = admin.site.site_header
@@ -12,6 +13,7 @@ admin.site.site_title = admin.site.site_header
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("country/", country_set, name="country-set"),
     path("dev/outbox/", views.dev_outbox, name="dev-outbox"),
     path("account/", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
@@ -19,6 +21,9 @@ urlpatterns = [
     path("quotes/", include("quotes.urls")),
     path("rma/", include("rma.urls")),
     path("licensing/", include("licensing.urls")),
+    path("help/", include("storefront.help.urls")),
+    path("help/chat/", include("storefront.chat.urls")),
+    path("events/", include("storefront.events.urls")),
     path("auth/", include("accounts.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),

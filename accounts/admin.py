@@ -1,15 +1,24 @@
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import registration as registration_services
 from accounts import services
-from accounts.models import Account, Contact, ContactEvent, User
-from storefront.admin import for_sales_executive
+from accounts.documents import document_label
+from accounts.models import Account, Contact, ContactEvent, Registration, RegistrationDocument, RegistrationEvent, User
+from accounts.registration import RegistrationError
+from storefront.admin import ReadOnlyInline, for_sales_executive
 
 
 class _UniqueEmailMixin:
@@ -141,3 +150,172 @@ class ContactAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{contact}: {exc.message}", messages.WARNING)
         if sent:
             self.message_user(request, _("Invitations sent: %(n)d.") % {"n": sent}, messages.SUCCESS)
+
+
+# --- registrations ("Become a Customer") ----------------------------------------------------------
+
+
+class RegistrationDocumentInline(ReadOnlyInline):
+    model = RegistrationDocument
+    fields = ("document", "download", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("document"))
+    def document(self, document: RegistrationDocument) -> str:
+        return document_label(document.kind)
+
+    @admin.display(description=_("file name"))
+    def download(self, document: RegistrationDocument) -> str:
+        # Media files are not served publicly: staff download them through the admin's own view.
+        url = reverse("admin:accounts_registration_document", args=[document.registration_id, document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+
+class RegistrationEventInline(ReadOnlyInline):
+    model = RegistrationEvent
+    fields = ("at", "actor", "from_state", "to_state", "note")
+    readonly_fields = fields
+
+
+class RegistrationApproveForm(forms.Form):
+    customer_code = forms.CharField(
+        label=_("Customer code"),
+        max_length=20,
+        required=False,
+        help_text=_("Left empty, a new code is generated. Type one only when approving a single registration."),
+    )
+    sales_executive = forms.ModelChoiceField(
+        label=_("Sales executive"),
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("username"),
+        required=False,
+        help_text=_("Unless you are a superuser, you must be the new account's sales executive to create its administrator."),
+    )
+
+
+class RegistrationRejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("The applicant receives it by email."))
+
+
+def _decision_page(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, form: forms.Form, title) -> HttpResponse:
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+    }
+    return render(request, "admin/accounts/registration/decide_form.html", context)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("submitted_at", "country", "company_name", "full_name", "email", "state", "account")
+    list_filter = ("state", "country")
+    search_fields = ("company_name", "tax_id", "email", "last_name", "account__customer_code")
+    list_select_related = ("account",)
+    date_hierarchy = "submitted_at"
+    fieldsets = (
+        (_("Company"), {"fields": ("country", "company_name", "tax_id", "address", "city", "company_phone", "website")}),
+        (_("Contact person"), {"fields": ("first_name", "last_name", "position", "email", "phone", "language")}),
+        (_("Review"), {"fields": ("state", "submitted_at", "decided_at", "decided_by", "rejection_reason", "account")}),
+    )
+    readonly_fields = [field for _title, group in fieldsets for field in group["fields"]]
+    inlines = [RegistrationDocumentInline, RegistrationEventInline]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Registrations change only through the Approve and Reject actions.
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("contact person"))
+    def full_name(self, registration: Registration) -> str:
+        return registration.full_name
+
+    def get_urls(self):
+        download = path(
+            "<int:registration_id>/documents/<int:pk>/",
+            self.admin_site.admin_view(self.document_view),
+            name="accounts_registration_document",
+        )
+        return [download, *super().get_urls()]
+
+    def document_view(self, request: HttpRequest, registration_id: int, pk: int) -> HttpResponse:
+        """A registration's document, for staff who may view registrations, as a download."""
+        if not (request.user.is_staff and self.has_view_permission(request)):
+            raise PermissionDenied
+        document = RegistrationDocument.objects.filter(pk=pk, registration_id=registration_id).first()
+        if document is None:
+            raise Http404
+        try:
+            stream = document.file.open("rb")
+        except OSError:
+            raise Http404 from None
+        filename = f"{document.kind}-{document.registration_id}.{document.stored_name.rsplit('.', 1)[-1]}"
+        response = FileResponse(stream, as_attachment=True, filename=filename, content_type=document.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        add_never_cache_headers(response)
+        return response
+
+    @admin.action(description=_("Approve (create the account and its administrator)"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        if "apply" in request.POST:
+            form = RegistrationApproveForm(request.POST)
+            if form.is_valid():
+                code = form.cleaned_data["customer_code"]
+                if code and queryset.count() > 1:
+                    form.add_error("customer_code", _("Type a customer code only when approving a single registration."))
+                else:
+                    approved = 0
+                    for registration in queryset.order_by("pk"):
+                        try:
+                            account = registration_services.registration_approve(
+                                actor=request.user,
+                                registration=registration,
+                                customer_code=code,
+                                sales_executive=form.cleaned_data["sales_executive"],
+                            )
+                        except RegistrationError as exc:
+                            self.message_user(request, f"{registration}: {exc.message}", messages.ERROR)
+                        else:
+                            approved += 1
+                            self.message_user(
+                                request,
+                                _("%(company)s approved: account %(code)s; its administrator %(email)s received the email to confirm.")
+                                % {"company": account.company_name, "code": account.customer_code, "email": registration.email},
+                                messages.SUCCESS,
+                            )
+                    return None
+        else:
+            form = RegistrationApproveForm(initial={"sales_executive": None if request.user.is_superuser else request.user.pk})
+        return _decision_page(self, request, queryset, form, _("Approve registrations"))
+
+    @admin.action(description=_("Reject (with a reason)"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        if "apply" in request.POST:
+            form = RegistrationRejectForm(request.POST)
+            if form.is_valid():
+                for registration in queryset.order_by("pk"):
+                    try:
+                        registration_services.registration_reject(
+                            actor=request.user, registration=registration, reason=form.cleaned_data["reason"]
+                        )
+                    except RegistrationError as exc:
+                        self.message_user(request, f"{registration}: {exc.message}", messages.ERROR)
+                    else:
+                        self.message_user(
+                            request,
+                            _("%(company)s rejected; the applicant received the reason by email.") % {"company": registration.company_name},
+                            messages.SUCCESS,
+                        )
+                return None
+        else:
+            form = RegistrationRejectForm()
+        return _decision_page(self, request, queryset, form, _("Reject registrations"))

@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
 
+from accounts.countries import COUNTRY_CHOICES
+from accounts.documents import ACCEPT as DOCUMENT_ACCEPT, DocumentError, document_check, documents_for
 from accounts.models import Account, Contact, User
+from accounts.registration import RegistrationData
 from accounts.services import ContactData
 
 
@@ -179,3 +182,90 @@ class AccountDataForm(forms.ModelForm):
             if not editable or self.instance.field_is_blocked(name):
                 field.disabled = True
                 field.blocked = self.instance.field_is_blocked(name)
+
+
+# --- Become a Customer and Request Access --------------------------------------------------------
+
+
+class BecomeCustomerForm(forms.Form):
+    """"Become a Customer": the company's data, the person's, and one file per document the country asks for."""
+
+    COMPANY_FIELDS = ("company_name", "tax_id", "address", "city", "company_phone", "website")
+    PERSON_FIELDS = ("first_name", "last_name", "position", "email", "phone")
+
+    country = forms.ChoiceField(choices=COUNTRY_CHOICES, widget=forms.HiddenInput)
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    tax_id = forms.CharField(label=_("Tax ID"), max_length=40)
+    address = forms.CharField(label=_("Address"), max_length=255)
+    city = forms.CharField(label=_("City"), max_length=100)
+    company_phone = forms.CharField(label=_("Company phone"), max_length=40)
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    position = forms.CharField(label=_("Position"), max_length=100)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+
+    def __init__(self, *args, country: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.country = country
+        self.fields["country"].initial = country
+        self.documents = documents_for(country)
+        for doc in self.documents:
+            self.fields[f"document_{doc.key}"] = forms.FileField(
+                label=doc.label,
+                help_text=_("PDF, JPG, Word or PNG, at most 1 MB."),
+                widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+                error_messages={"required": _("Attach the %(document)s.") % {"document": doc.label}},
+            )
+
+    def _group(self, names) -> list:
+        return [self[name] for name in names]
+
+    def company_fields(self) -> list:
+        return self._group(self.COMPANY_FIELDS)
+
+    def person_fields(self) -> list:
+        return self._group(self.PERSON_FIELDS)
+
+    def document_fields(self) -> list:
+        return self._group(f"document_{doc.key}" for doc in self.documents)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Each file is checked here too, so every refused file gets its message at once.
+        for doc in self.documents:
+            name = f"document_{doc.key}"
+            upload = cleaned.get(name)
+            if upload:
+                try:
+                    document_check(upload, label=doc.label)
+                except DocumentError as exc:
+                    self.add_error(name, exc.message)
+        return cleaned
+
+    def to_data(self, *, language: str) -> RegistrationData:
+        c = self.cleaned_data
+        return RegistrationData(
+            country=c["country"],
+            language=language,
+            **{name: c[name] for name in (*self.COMPANY_FIELDS, *self.PERSON_FIELDS)},
+        )
+
+    def uploads(self) -> dict:
+        return {doc.key: self.cleaned_data.get(f"document_{doc.key}") for doc in self.documents}
+
+
+class RequestAccessForm(forms.Form):
+    """"Request Access": country, assigned customer code, the email given at registration, and name."""
+
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    customer_code = forms.CharField(label=_("Assigned customer code"), max_length=20)
+    email = forms.EmailField(label=_("Email provided when registering"), max_length=254)
+    name = forms.CharField(label=_("Name"), max_length=150)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import COUNTRY_CHOICES, CURRENCY_CHOICES
+from storefront.models import StateEvent
 
 
 class User(AbstractUser):
@@ -233,3 +234,100 @@ class VerificationCode(models.Model):
         verbose_name_plural = _("verification codes")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["contact", "created_at"], name="code_contact_created")]
+
+
+class Registration(models.Model):
+    """"Become a Customer": a company's application, reviewed by the back office."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        State.SUBMITTED: {State.APPROVED, State.REJECTED},
+        State.APPROVED: set(),
+        State.REJECTED: set(),
+    }
+
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    company_name = models.CharField(_("company name"), max_length=200)
+    tax_id = models.CharField(_("tax id"), max_length=40)
+    address = models.CharField(_("address"), max_length=255)
+    city = models.CharField(_("city"), max_length=100)
+    company_phone = models.CharField(_("company phone"), max_length=40)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    position = models.CharField(_("position"), max_length=100)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
+    account = models.OneToOneField(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, null=True, blank=True, related_name="registration"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [models.Index(fields=["state", "-submitted_at"], name="registration_state_submitted")]
+        constraints = [
+            # One open application per email, even when two are sent at once (emails are stored lower-cased).
+            models.UniqueConstraint(
+                fields=["email"], condition=models.Q(state="submitted"), name="registration_one_open_per_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_name} ({self.get_country_display()})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def _registration_document_path(instance: RegistrationDocument, filename: str) -> str:
+    # The stored name never comes from the upload: a random name and the extension its content showed.
+    return f"registrations/{instance.registration_id}/{instance.stored_name}"
+
+
+class RegistrationDocument(models.Model):
+    """One document the country asks of a new customer (PDF, JPG, Word or PNG, checked by content)."""
+
+    registration = models.ForeignKey(Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=40)
+    file = models.FileField(upload_to=_registration_document_path, max_length=255)
+    stored_name = models.CharField(max_length=80)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("registration document")
+        verbose_name_plural = _("registration documents")
+        constraints = [models.UniqueConstraint(fields=["registration", "kind"], name="registration_document_once")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RegistrationEvent(StateEvent):
+    """One step of a registration: submitted, approved or rejected, by whom and when."""
+
+    STATES = Registration.State
+
+    registration = models.ForeignKey(Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("registration event")
+        verbose_name_plural = _("registration events")

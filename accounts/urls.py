@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_registration
 
 app_name = "accounts"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("activate/<str:token>/code/", views.contact_activate_code, name="contact-activate-code"),
     path("activate/<str:token>/password/", views.contact_activate_password, name="contact-activate-password"),
     path("validate-email/<str:token>/", views.email_validate, name="email-validate"),
+    path("become-a-customer/", views_registration.become_customer, name="become-customer"),
+    path("become-a-customer/sent/", views_registration.registration_done, name="registration-done"),
+    path("request-access/", views_registration.request_access, name="request-access"),
+    path("request-access/sent/", views_registration.request_access_done, name="request-access-done"),
 ]

@@ -21,6 +21,8 @@ from accounts.models import Account, Contact, ContactEvent, User
 from catalog.models import PriceList, Product
 from licensing.demo import licensing_demo_seed
 from rma.demo import rma_demo_seed
+from storefront.events.demo import events_demo_seed
+from storefront.help.demo import help_demo_seed
 
 DEMO_PASSWORD = "Demo-Store-2026"
 
@@ -126,4 +128,8 @@ class Command(BaseCommand):
         rma_demo_seed(actor=backoffice, customer_codes=[spec["customer_code"] for spec in ACCOUNTS], stdout=self.stdout)
         # Programs per country, licensing products, a held special-price order and a received one with its eCertificate.
         licensing_demo_seed(actor=backoffice, customer_codes=[spec["customer_code"] for spec in ACCOUNTS], stdout=self.stdout)
+        # Upcoming events in Mexico, Colombia and Miami, and one past event.
+        events_demo_seed(stdout=self.stdout)
+        # The FAQ, new features and a location in every country for the help centre.
+        help_demo_seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo users ready; their password is {DEMO_PASSWORD}"))

@@ -11,7 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # WeasyPrint renders PDFs through Pango; the same packages the Makefile installs for development.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 storefront \
@@ -28,7 +28,8 @@ COPY . .
 
 # Static files are collected into the image; the key exists only for this build step and the
 # manifest storage (DEBUG off) writes the hashed names the running store asks for.
-RUN SECRET_KEY=collectstatic-build-only-key DEBUG=0 python manage.py collectstatic --noinput
+RUN SECRET_KEY=collectstatic-build-only-key DEBUG=0 python manage.py collectstatic --noinput \
+    && SECRET_KEY=collectstatic-build-only-key DEBUG=0 python manage.py compilemessages -v 0
 
 # The code stays owned by root: the store's processes only read it.
 # Price List files are written by the worker and served by web: a volume both mount, owned by the app user.

@@ -3,11 +3,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev system-deps browser-deps migrate demo check clean
+.PHONY: run test install install-dev system-deps browser-deps messages migrate demo check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: system-deps $(VENV)/.installed
 install-dev: system-deps browser-deps $(VENV)/.installed-dev
 
-# WeasyPrint needs Pango; installed with apt-get where it is missing (as root).
+# WeasyPrint needs Pango, the Spanish catalogue gettext; installed with apt-get where missing (as root).
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -39,17 +39,21 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
+# The Spanish catalogue (locale/es) is kept as its .po source; the .mo the store reads is built here.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
-run: demo
+run: demo messages
 	@echo "Serving the store at http://$(HOST):$(PORT)/ (development outbox: http://$(HOST):$(PORT)/dev/outbox/)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+test: install-dev messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: install

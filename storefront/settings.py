@@ -177,6 +177,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "10/m/user",
 }
+# The client address every per-address limit counts (sign-in, Questions or Concerns, Become a
+# Customer, Request Access, events, chat): behind N proxies of ours, the Nth address from the right of
+# X-Forwarded-For (or the header a proxy sets, e.g. X-Real-IP); with none, the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_PASSWORD_MIN_LENGTH = None

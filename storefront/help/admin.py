@@ -18,7 +18,8 @@ class FaqEntryInline(admin.StackedInline):
 
 @admin.register(FaqGroup)
 class FaqGroupAdmin(admin.ModelAdmin):
-    list_display = ("name", "position", "entry_count")
+    list_display = ("name", "language", "position", "entry_count")
+    list_filter = ("language",)
     list_editable = ("position",)
     search_fields = ("name", "entries__question")
     inlines = [FaqEntryInline]
@@ -33,8 +34,8 @@ class FaqGroupAdmin(admin.ModelAdmin):
 
 @admin.register(NewFeature)
 class NewFeatureAdmin(admin.ModelAdmin):
-    list_display = ("date", "title", "published")
-    list_filter = ("published",)
+    list_display = ("date", "title", "language", "published")
+    list_filter = ("language", "published")
     search_fields = ("title", "body")
     date_hierarchy = "date"
 

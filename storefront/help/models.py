@@ -3,22 +3,30 @@ visitors and contacts send through "Questions or Concerns"."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import COUNTRY_CHOICES
 
 
-class FaqGroup(models.Model):
-    """A heading of the FAQ ("Orders and quotes"), its entries under it."""
+def _language_field() -> models.CharField:
+    # The FAQ and the new features are written once per language; a reader sees the ones of theirs.
+    return models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+
+class FaqGroup(models.Model):
+    """A heading of the FAQ ("Orders and quotes") in one language, its entries under it."""
+
+    language = _language_field()
+    name = models.CharField(_("name"), max_length=120)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["position", "id"]
+        ordering = ["language", "position", "id"]
         verbose_name = _("FAQ group")
         verbose_name_plural = _("FAQ groups")
+        constraints = [models.UniqueConstraint(fields=["language", "name"], name="help_faq_group_name_unique_in_language")]
 
     def __str__(self) -> str:
         return self.name
@@ -44,8 +52,9 @@ class FaqEntry(models.Model):
 
 
 class NewFeature(models.Model):
-    """One dated item of "New features": what changed in the store."""
+    """One dated item of "New features" in one language: what changed in the store."""
 
+    language = _language_field()
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=160)
     body = models.TextField(_("description"), help_text=_("Plain text; line breaks are kept."))
@@ -55,7 +64,7 @@ class NewFeature(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("new feature")
         verbose_name_plural = _("new features")
-        indexes = [models.Index(fields=["published", "-date"], name="help_feature_published_date")]
+        indexes = [models.Index(fields=["language", "published", "-date"], name="help_feature_lang_pub_date")]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -35,7 +36,7 @@ def help_home(request: HttpRequest) -> HttpResponse:
         request,
         "help/help_home.html",
         {
-            "faq_groups": selectors.faq_groups_with_counts(),
+            "faq_groups": selectors.faq_groups_with_counts(language=get_language()),
             "support_phone": settings.STORE_SUPPORT_PHONE,
             "support_email": settings.STORE_SUPPORT_EMAIL,
         },
@@ -44,10 +45,11 @@ def help_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def faq_list(request: HttpRequest) -> HttpResponse:
-    """The FAQ by group; the search box filters questions and answers (htmx swaps the results alone)."""
+    """The FAQ of the reader's language by group; the search box filters its questions and answers (htmx swaps
+    the results alone)."""
     form = FaqSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
-    context = {"form": form, "query": query, "sections": selectors.faq_sections(query=query)}
+    context = {"form": form, "query": query, "sections": selectors.faq_sections(language=get_language(), query=query)}
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "help/faq_list.html#faq-results" if partial else "help/faq_list.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -97,7 +99,7 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def new_feature_list(request: HttpRequest) -> HttpResponse:
     """The "New features" page: what changed in the store, newest first."""
-    page = Paginator(selectors.new_features_published(), NEW_FEATURES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.new_features_published(language=get_language()), NEW_FEATURES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "help/new_feature_list.html", {"page": page})
 
 

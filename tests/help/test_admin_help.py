@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from storefront.help.models import FaqEntry, FaqGroup, Inquiry
-from tests.help.factories import FaqEntryFactory, LocationFactory, NewFeatureFactory
+from tests.help.factories import FaqEntryFactory, FaqGroupFactory, LocationFactory, NewFeatureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_group_is_edited_with_its_entries_inline(staff_client: Client):
     group = entry.group
     prefix = "entries"
     data = {
-        "name": group.name, "position": 1,
+        "language": "en", "name": group.name, "position": 1,
         f"{prefix}-TOTAL_FORMS": 2, f"{prefix}-INITIAL_FORMS": 1, f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000,
         f"{prefix}-0-id": entry.pk, f"{prefix}-0-group": group.pk, f"{prefix}-0-question": "New question?",
         f"{prefix}-0-answer": "Line one.\nLine two.", f"{prefix}-0-position": 1, f"{prefix}-0-published": "on",
@@ -55,6 +55,38 @@ def test_a_group_is_edited_with_its_entries_inline(staff_client: Client):
     assert response.status_code == 302
     assert list(FaqEntry.objects.filter(group=group).values_list("question", "published")) == [("New question?", True), ("Added question?", False)]
     assert FaqGroup.objects.get().entries.count() == 2
+
+
+@pytest.mark.parametrize(("model", "english", "spanish"), [
+    ("faqgroup", "Orders and quotes", "Pedidos y cotizaciones"),
+    ("newfeature", "Quotes for your customers", "Cotizaciones para sus clientes"),
+])
+def test_the_back_office_shows_and_filters_the_faq_and_new_features_by_language(staff_client: Client, model, english, spanish):
+    if model == "faqgroup":
+        FaqGroupFactory(name=english)
+        FaqGroupFactory(name=spanish, language="es")
+    else:
+        NewFeatureFactory(title=english)
+        NewFeatureFactory(title=spanish, language="es")
+    url = reverse(f"admin:help_{model}_changelist")
+
+    everything = staff_client.get(url).content.decode()
+    only_spanish = staff_client.get(url, {"language__exact": "es"}).content.decode()
+
+    assert english in everything and spanish in everything and "column-language" in everything
+    assert spanish in only_spanish and english not in only_spanish
+
+
+def test_a_group_is_written_in_a_language_and_may_share_its_name_with_another_languages(staff_client: Client):
+    FaqGroupFactory(name="RMA", language="en")
+    data = {"language": "es", "name": "RMA", "position": 1,
+            "entries-TOTAL_FORMS": 0, "entries-INITIAL_FORMS": 0, "entries-MIN_NUM_FORMS": 0, "entries-MAX_NUM_FORMS": 1000}
+
+    first = staff_client.post(reverse("admin:help_faqgroup_add"), data)
+    again = staff_client.post(reverse("admin:help_faqgroup_add"), data)
+
+    assert first.status_code == 302 and again.status_code == 200
+    assert sorted(FaqGroup.objects.filter(name="RMA").values_list("language", flat=True)) == ["en", "es"]
 
 
 def test_a_question_is_found_by_its_sender_and_read_but_not_changed(staff_client: Client, inquiry):

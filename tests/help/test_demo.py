@@ -1,10 +1,11 @@
-"""The demo's help centre: every seed question, a location in every country, loaded once."""
+"""The demo's help centre: every seed question in English and Spanish, a location in every country, loaded once."""
 
 from __future__ import annotations
 
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -28,8 +29,27 @@ def test_seeding_the_help_demo_twice_loads_it_once(settings):
     out = StringIO()
     help_demo_seed(stdout=out)
 
-    assert _counts() == first == (len(FAQ), sum(len(entries) for _name, entries in FAQ), len(NEW_FEATURES), len(LOCATIONS))
+    groups = [group for faq in FAQ.values() for group in faq]
+    features = [feature for features in NEW_FEATURES.values() for feature in features]
+    assert _counts() == first == (len(groups), sum(len(entries) for _name, entries in groups), len(features), len(LOCATIONS))
     assert "0 FAQ entries, 0 new features, 0 locations added" in out.getvalue()
+
+
+def test_the_demo_speaks_every_language_of_the_store_with_the_same_questions_and_features():
+    assert set(FAQ) == set(NEW_FEATURES) == {code for code, _name in settings.LANGUAGES}
+    shapes = {language: [len(entries) for _name, entries in faq] for language, faq in FAQ.items()}
+    dates = {language: [day for day, _title, _body in features] for language, features in NEW_FEATURES.items()}
+
+    assert shapes["es"] == shapes["en"] and dates["es"] == dates["en"]
+
+
+def test_the_demo_loads_the_faq_and_new_features_in_english_and_spanish():
+    help_demo_seed(stdout=StringIO())
+
+    for language in ("en", "es"):
+        assert FaqGroup.objects.filter(language=language).count() == len(FAQ[language])
+        assert FaqEntry.objects.filter(group__language=language).count() == sum(len(entries) for _name, entries in FAQ[language])
+        assert NewFeature.objects.filter(language=language).count() == len(NEW_FEATURES[language])
 
 
 def test_the_demo_keeps_what_the_back_office_edited():
@@ -52,6 +72,7 @@ def test_the_demo_speaks_in_the_stores_name_and_has_a_location_in_every_country(
     text = " ".join(f"{q} {a}" for q, a in FaqEntry.objects.values_list("question", "answer"))
     assert "Intcomex" not in text and "{store}" not in text
     assert FaqEntry.objects.filter(question="How do I become a Acme Store customer?").exists()
+    assert FaqEntry.objects.filter(group__language="es", question="¿Cómo me hago cliente de Acme Store?").exists()
     assert set(Location.objects.values_list("country", flat=True)) == set(COUNTRIES)
     miami = Location.objects.get(country="US")
     assert (miami.address, miami.phone, miami.fax, miami.email) == (
@@ -65,6 +86,18 @@ def test_the_seeded_faq_answers_a_search_for_a_seed_label(client: Client):
     page = client.get(reverse("help:faq"), {"q": "distributed keys"}).content.decode()
 
     assert "Where do I find my distributed keys?" in page and "How do I buy products?" not in page
+
+
+def test_a_spanish_reader_reads_and_searches_the_seeded_spanish_faq_and_new_features(spanish_client: Client):
+    help_demo_seed(stdout=StringIO())
+
+    faq = spanish_client.get(reverse("help:faq")).content.decode()
+    found = spanish_client.get(reverse("help:faq"), {"q": "claves distribuidas"}).content.decode()
+    features = spanish_client.get(reverse("help:new-features")).content.decode()
+
+    assert "Primeros pasos" in faq and "&quot;Agregar al carrito&quot;" in faq and "Getting started" not in faq
+    assert "¿Dónde encuentro mis claves distribuidas?" in found and "¿Cómo compro productos?" not in found
+    assert "Un nuevo centro de ayuda" in features and "A new help centre" not in features
 
 
 def test_the_demo_command_loads_the_help_centre():

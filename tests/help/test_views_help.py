@@ -58,12 +58,39 @@ def test_the_help_section_offers_a_signed_in_contact_no_password_reset_sign_up_o
     assert f'href="{reverse("help:questions")}"' in page and f'href="{reverse("chat:start")}"' in page
 
 
-def test_the_help_section_costs_the_same_queries_with_more_faq_groups(client: Client, django_assert_num_queries):
-    FaqEntryFactory()
+def test_the_help_section_lists_the_faq_groups_of_the_readers_language(client: Client, spanish_client: Client):
+    english = FaqGroupFactory(name="Orders and quotes")
+    FaqEntryFactory.create_batch(2, group=english)
+    spanish = FaqGroupFactory(language="es", name="Pedidos y cotizaciones")
+    FaqEntryFactory(group=spanish)
+    FaqEntryFactory(group=FaqGroupFactory(language="es", name="Solo borradores"), published=False)
+
+    in_spanish = spanish_client.get(reverse("help:home")).content.decode()
+    in_english = client.get(reverse("help:home")).content.decode()
+
+    assert f"#faq-group-{spanish.pk}\">Pedidos y cotizaciones</a> (1)" in in_spanish
+    assert "Orders and quotes" not in in_spanish and "Solo borradores" not in in_spanish
+    assert f"#faq-group-{english.pk}\">Orders and quotes</a> (2)" in in_english and "Pedidos y cotizaciones" not in in_english
+
+
+def test_the_help_section_lists_the_english_faq_groups_while_there_are_none_in_spanish(spanish_client: Client):
+    FaqEntryFactory(group=FaqGroupFactory(name="Orders and quotes"))
+
+    page = spanish_client.get(reverse("help:home")).content.decode()
+
+    assert "Orders and quotes" in page
+
+
+@pytest.mark.parametrize(("reader", "written_in"), [("en", "en"), ("es", "es"), ("es", "en")])
+def test_the_help_section_costs_the_same_queries_with_more_faq_groups(
+    client: Client, django_assert_num_queries, settings, reader, written_in
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = reader
+    FaqEntryFactory(group=FaqGroupFactory(language=written_in))
     with django_assert_num_queries(1):
         client.get(reverse("help:home"))
     for _ in range(10):
-        FaqEntryFactory(group=FaqGroupFactory())
+        FaqEntryFactory(group=FaqGroupFactory(language=written_in))
     with django_assert_num_queries(1):
         client.get(reverse("help:home"))
 
@@ -77,6 +104,45 @@ def test_new_features_lists_the_published_ones_newest_first(client: Client):
 
     assert page.index("Newest feature") < page.index("Older feature")
     assert "Draft feature" not in page
+
+
+def test_a_spanish_reader_reads_the_spanish_new_features(client: Client, spanish_client: Client):
+    NewFeatureFactory(date=date(2025, 6, 1), title="Quotes for your customers")
+    NewFeatureFactory(language="es", date=date(2025, 6, 1), title="Cotizaciones para sus clientes")
+    NewFeatureFactory(language="es", date=date(2025, 1, 5), title="Lista de precios en Excel")
+    NewFeatureFactory(language="es", date=date(2025, 3, 1), title="Novedad en borrador", published=False)
+
+    in_spanish = spanish_client.get(reverse("help:new-features")).content.decode()
+    in_english = client.get(reverse("help:new-features")).content.decode()
+
+    assert in_spanish.index("Cotizaciones para sus clientes") < in_spanish.index("Lista de precios en Excel")
+    assert "Quotes for your customers" not in in_spanish and "Novedad en borrador" not in in_spanish
+    assert "Quotes for your customers" in in_english and "Cotizaciones para sus clientes" not in in_english
+
+
+def test_a_spanish_reader_reads_the_english_new_features_while_there_are_none_in_spanish(spanish_client: Client):
+    NewFeatureFactory(title="Quotes for your customers")
+    NewFeatureFactory(language="es", title="Novedad en borrador", published=False)
+
+    page = spanish_client.get(reverse("help:new-features")).content.decode()
+
+    assert "Quotes for your customers" in page and "Novedad en borrador" not in page
+
+
+@pytest.mark.parametrize(("reader", "written_in"), [("en", "en"), ("es", "es"), ("es", "en")])
+def test_new_features_cost_the_same_queries_at_two_sizes(
+    client: Client, django_assert_num_queries, settings, reader, written_in
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = reader
+    NewFeatureFactory.create_batch(2, language=written_in)
+    with django_assert_num_queries(2):
+        small = client.get(reverse("help:new-features"))
+    NewFeatureFactory.create_batch(15, language=written_in)
+    with django_assert_num_queries(2):
+        large = client.get(reverse("help:new-features"))
+
+    assert small.content.decode().count('class="card new-feature"') == 2
+    assert large.content.decode().count('class="card new-feature"') == 17
 
 
 def test_new_features_pages_a_long_list(client: Client):

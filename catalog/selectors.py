@@ -95,6 +95,8 @@ class Facets:
     brands: list[dict] = field(default_factory=list)
     subcategories: list[dict] = field(default_factory=list)
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    # The listing's own count, under every filter.
+    total: int = 0
 
 
 # --- the category tree (cached: it changes rarely and every catalog page shows it) ----------------
@@ -125,23 +127,33 @@ def category_tree_forget() -> None:
 # --- products --------------------------------------------------------------------------------------
 
 
-def _priced(products: QuerySet[Product], pricing: Pricing | None) -> QuerySet[Product]:
+def _priced(products: QuerySet, pricing: Pricing | None, *, via: str = "") -> QuerySet:
+    """The rows with the account's price, volume licensing program and stock in its country.
+
+    `via` is the path to the product when the rows are not products (a cart line's is "product__").
+    """
     if pricing is None:
         return products
     own = F("own_price__amount") if pricing.price_list_id else Value(None)
     annotations: dict = {}
     if pricing.price_list_id:
-        annotations["own_price"] = FilteredRelation("prices", condition=Q(prices__price_list_id=pricing.price_list_id))
+        annotations["own_price"] = FilteredRelation(
+            f"{via}prices", condition=Q(**{f"{via}prices__price_list_id": pricing.price_list_id})
+        )
     if pricing.base_list_id:
-        annotations["base_price"] = FilteredRelation("prices", condition=Q(prices__price_list_id=pricing.base_list_id))
-    annotations["stock_here"] = FilteredRelation("availability", condition=Q(availability__country=pricing.country))
+        annotations["base_price"] = FilteredRelation(
+            f"{via}prices", condition=Q(**{f"{via}prices__price_list_id": pricing.base_list_id})
+        )
+    annotations["stock_here"] = FilteredRelation(
+        f"{via}availability", condition=Q(**{f"{via}availability__country": pricing.country})
+    )
     products = products.annotate(**annotations)
     price = Coalesce(own, F("base_price__amount")) if pricing.base_list_id else own
     return products.annotate(
         price=price,
         # The volume licensing program, if the product is sold as volume licensing (one row per
         # product at most, so the join adds no rows): such products are ordered from their own page.
-        licensing_program=F("licensing__program"),
+        licensing_program=F(f"{via}licensing__program"),
         stock_quantity=Coalesce(F("stock_here__quantity"), 0),
         incoming_quantity=F("stock_here__incoming_quantity"),
         incoming_date=F("stock_here__incoming_date"),
@@ -241,30 +253,63 @@ def product_listing(*, scope: Scope, filters: Filters, pricing: Pricing | None) 
 
 
 def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> Facets:
-    """Counts per brand and per subcategory, each under every filter but its own: two queries."""
+    """Counts per brand and per subcategory, each under every filter but its own, and the listing's
+    own count under them all: one query.
+
+    The products under every filter but those two are counted per (brand, subcategory) pair; each
+    facet and the total are sums over those pairs, so the page needs no COUNT of its own.
+    """
     filters = _offered(scope, filters)
+    pairs = (
+        _filtered(_priced(_scoped(scope), pricing), replace(filters, brands=(), subcategories=()), pricing)
+        .order_by()
+        .values("brand__slug", "brand__name", "category__slug", "category__name")
+        .annotate(count=Count("id"))
+    )
+    brands, subcategories = set(filters.brands), set(filters.subcategories)
+    by_brand: dict[tuple[str, str], int] = {}
+    by_sub: dict[tuple[str, str], int] = {}
     facets = Facets()
+    for pair in pairs:
+        brand_kept = not brands or pair["brand__slug"] in brands
+        sub_kept = not subcategories or pair["category__slug"] in subcategories
+        if sub_kept:
+            key = (pair["brand__name"], pair["brand__slug"])
+            by_brand[key] = by_brand.get(key, 0) + pair["count"]
+        if brand_kept:
+            key = (pair["category__name"], pair["category__slug"])
+            by_sub[key] = by_sub.get(key, 0) + pair["count"]
+        if brand_kept and sub_kept:
+            facets.total += pair["count"]
     if scope.kind != "brand":
-        by_brand = _filtered(_priced(_scoped(scope), pricing), filters.without("brands"), pricing)
-        facets.brands = list(
-            by_brand.order_by().values("brand__slug", "brand__name").annotate(count=Count("id")).order_by("brand__name")
-        )
+        facets.brands = [
+            {"brand__slug": slug, "brand__name": name, "count": count}
+            for (name, slug), count in sorted(by_brand.items(), key=_by_name)
+        ]
     if not (scope.kind == "category" and scope.category.is_subcategory):
-        by_sub = _filtered(_priced(_scoped(scope), pricing), filters.without("subcategories"), pricing)
-        facets.subcategories = list(
-            by_sub.order_by()
-            .values("category__slug", "category__name")
-            .annotate(count=Count("id"))
-            .order_by("category__name")
-        )
+        facets.subcategories = [
+            {"category__slug": slug, "category__name": name, "count": count}
+            for (name, slug), count in sorted(by_sub.items(), key=_by_name)
+        ]
     if scope.kind == "category" and scope.category.is_subcategory:
         facets.attributes = scope.category.attribute_filters or {}
     return facets
 
 
+def _by_name(item: tuple[tuple[str, str], int]) -> tuple[str, str, str]:
+    (name, slug), _count = item
+    return (name.casefold(), name, slug)
+
+
 def products_priced(*, product_ids: list[int], pricing: Pricing) -> dict[int, Product]:
     """Those products (active or not), priced and stocked for the account: one query."""
     return {p.pk: p for p in _priced(Product.objects.filter(pk__in=product_ids), pricing)}
+
+
+def rows_priced(rows: QuerySet, *, pricing: Pricing, via: str) -> QuerySet:
+    """Rows that name a product (cart lines: via="product__"), each with the product's price,
+    licensing program and stock for the account, joined in the same query."""
+    return _priced(rows, pricing, via=via)
 
 
 def products_by_code(codes: list[str]) -> dict[str, Product]:

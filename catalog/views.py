@@ -44,14 +44,26 @@ from catalog.selectors import (
 )
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are: a listing's count comes with its facets."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._count
+
+
 def _listing(request: HttpRequest, scope: Scope, *, title: str, breadcrumbs: list[tuple[str, str]]) -> HttpResponse:
     form = ListingForm(request.GET)
     form.is_valid()
     filters = form.filters()
     pricing = Pricing.for_contact(request.contact)
     products = product_listing(scope=scope, filters=filters, pricing=pricing)
-    page = Paginator(products, PAGE_SIZE).get_page(form.page_number())
     facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
+    page = CountedPaginator(products, PAGE_SIZE, count=facets.total).get_page(form.page_number())
     kept = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
     context = {
         "title": title,

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Contact
 from catalog.models import Product
-from catalog.selectors import Pricing, products_priced
+from catalog.selectors import Pricing, products_priced, rows_priced
 from orders.models import CartLine, Invoice, Order, OrderEvent, OrderLine
 from storefront.money import money
 
@@ -33,6 +33,12 @@ class CartView:
     @property
     def count(self) -> int:
         return len(self.rows)
+
+
+def cart_lines_priced(*, contact: Contact, pricing: Pricing) -> QuerySet[CartLine]:
+    """The contact's cart lines with their products, each priced and stocked for the account: one query."""
+    lines = CartLine.objects.filter(cart__contact=contact).select_related("product")
+    return rows_priced(lines, pricing=pricing, via="product__")
 
 
 def cart_for_page(*, contact: Contact, pricing: Pricing) -> CartView:

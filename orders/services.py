@@ -11,17 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Subquery, Value
+from django.db.models.expressions import Col
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, User
-from catalog.models import Product, Stock
-from catalog.selectors import Pricing, products_by_code, products_priced
+from catalog.models import Availability, Product, Stock
+from catalog.selectors import Pricing, products_by_code, products_priced, rows_priced
 from catalog.services import availability_refresh
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, StockAllocation
+from orders.selectors import cart_lines_priced
 from orders.shipping import shipment_types_for
 from storefront.emails import email_queue
 from storefront.errors import DomainError
@@ -76,32 +79,65 @@ def _orderable(product: Product, priced: Product | None) -> str | None:
     return None
 
 
-def _add(cart: Cart, product: Product, quantity: int, price: Decimal) -> CartLine:
-    line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
-    if line is None:
-        try:
-            with transaction.atomic():
-                return CartLine.objects.create(cart=cart, product=product, quantity=quantity, price_seen=price)
-        except IntegrityError:  # added meanwhile by another request of the same contact
-            line = CartLine.objects.select_for_update().get(cart=cart, product=product)
-    if line.quantity + quantity > MAX_QUANTITY:
+def _add(cart_id: int, product: Product, quantity: int, price: Decimal) -> CartLine:
+    """A new line, or more of the product on the line the cart has: one statement, safe when the
+    same contact adds from two tabs at once (the unique line per product decides, the amounts add up)."""
+    quote = connection.ops.quote_name
+    table = quote(CartLine._meta.db_table)
+    cart, product_column, amount, price_seen, added_at = (
+        quote(CartLine._meta.get_field(name).column) for name in ("cart", "product", "quantity", "price_seen", "added_at")
+    )
+    # An upsert that adds (the ORM's would overwrite the amount), and says what the line now holds:
+    # ON CONFLICT ... RETURNING, on PostgreSQL and SQLite (3.35 and later) alike.
+    sql = (
+        f"INSERT INTO {table} ({cart}, {product_column}, {amount}, {price_seen}, {added_at}) VALUES (%s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({cart}, {product_column}) DO UPDATE SET {amount} = {table}.{amount} + excluded.{amount} "
+        f"WHERE {table}.{amount} + excluded.{amount} <= %s "
+        f"RETURNING {quote(CartLine._meta.pk.column)}, {amount}, {price_seen}, {added_at}"
+    )
+    params = [
+        cart_id,
+        product.pk,
+        quantity,
+        connection.ops.adapt_decimalfield_value(price, 14, 2),
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        MAX_QUANTITY,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:  # the line would hold more than the maximum: it is left as it was
         raise OrderError(_("The amount must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY}, field="quantity")
-    line.quantity = F("quantity") + quantity
-    line.save(update_fields=["quantity"])
-    line.refresh_from_db(fields=["quantity"])
-    return line
+    line_id, total, seen, added = (_from_db(name, value) for name, value in zip(("id", "quantity", "price_seen", "added_at"), row))
+    return CartLine(pk=line_id, cart_id=cart_id, product=product, quantity=total, price_seen=seen, added_at=added)
 
 
-@transaction.atomic
-def cart_add(*, contact: Contact, product: Product, quantity: int) -> CartLine:
-    """Add to cart: a new line, or more of a product already in the cart."""
+def _from_db(name: str, value: object) -> object:
+    """A value read by raw SQL from a cart line's column, converted as the ORM would."""
+    field = CartLine._meta.get_field(name)
+    column = Col(CartLine._meta.db_table, field)
+    for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+        value = converter(value, column, connection)
+    return value
+
+
+def cart_add(*, contact: Contact, product: Product | int, quantity: int) -> CartLine:
+    """Add to cart: a new line, or more of a product already in the cart.
+
+    The product may be given by its id (the add-to-cart form posts one): it is read once, priced.
+    """
     pricing = _pricing(contact)
     _check_quantity(quantity)
-    priced = products_priced(product_ids=[product.pk], pricing=pricing).get(product.pk)
-    reason = _orderable(product, priced)
+    product_id = product if isinstance(product, int) else product.pk
+    cart = Cart.objects.filter(contact=contact).values("pk")[:1]
+    priced = rows_priced(Product.objects.filter(pk=product_id), pricing=pricing, via="").annotate(cart_id=Subquery(cart)).first()
+    if priced is None:
+        raise OrderError(_("This product is no longer sold."))
+    reason = _orderable(priced, priced)
     if reason:
         raise OrderError(reason)
-    return _add(_cart(contact), product, quantity, priced.price)
+    cart_id = priced.cart_id if priced.cart_id is not None else _cart(contact).pk
+    return _add(cart_id, priced, quantity, priced.price)
 
 
 @transaction.atomic
@@ -146,8 +182,7 @@ def cart_add_many(*, contact: Contact, rows: list[tuple[int, str, str]]) -> tupl
         cart = _cart(contact)
         for number, text, product, quantity in good:
             try:
-                with transaction.atomic():
-                    added.append(_add(cart, product, quantity, priced[product.pk].price))
+                added.append(_add(cart.pk, product, quantity, priced[product.pk].price))
             except OrderError as exc:  # e.g. the cart would hold more than the maximum
                 problems.append(BulkProblem(number, text, exc.message))
     problems.sort(key=lambda problem: problem.line)
@@ -192,7 +227,6 @@ def _number(order: Order) -> str:
     return f"SO{order.pk:08d}"
 
 
-@transaction.atomic
 def order_place(
     *,
     contact: Contact,
@@ -210,31 +244,58 @@ def order_place(
         raise OrderError(_("Choose a shipment type."), field="shipment_type")
     if payment_method not in Order.Payment.values:
         raise OrderError(_("Choose a payment method."), field="payment_method")
+    try:
+        return _order_place(
+            contact=contact,
+            pricing=pricing,
+            shipment_type=shipment_type,
+            payment_method=payment_method,
+            observations=observations,
+            submission_key=submission_key,
+            expected_total=expected_total,
+        )
+    except (OrderError, IntegrityError):
+        # The form's key may already have made an order, and then that order is the answer, whatever
+        # else went wrong: a second press of "Finish order" waits on the account's lock, then finds
+        # the cart emptied by the first; a form sent again with a placed order's key fails on the
+        # key's unique constraint, and its writes are rolled back. Looked up here, after the refusal,
+        # so that placing an order does not pay for it.
+        existing = Order.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        if existing.placed_by_id != contact.pk:
+            raise OrderError(_("This order form was already used. Start again from your cart.")) from None
+        return existing
+
+
+@transaction.atomic
+def _order_place(
+    *,
+    contact: Contact,
+    pricing: Pricing,
+    shipment_type: str,
+    payment_method: str,
+    observations: str,
+    submission_key: str,
+    expected_total: Decimal | None,
+) -> Order:
     # The account's row is the lock that puts one order at a time on its credit line; a second press
-    # of "Finish order" waits here, then finds the order the first one made.
+    # of "Finish order" waits here.
     account = Account.objects.select_for_update().get(pk=contact.account_id)
     if shipment_type not in dict(shipment_types_for(account.country)):
         raise OrderError(_("This shipment type is not offered in your country."), field="shipment_type")
-    existing = Order.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        if existing.placed_by_id != contact.pk:
-            raise OrderError(_("This order form was already used. Start again from your cart."))
-        return existing
     if account.is_blocked:
         raise OrderError(_("Your account is blocked: contact your sales executive."))
 
-    # of=("self",): lock the lines, not the products and cart they join; in product order, like the stock.
-    lines = list(
-        CartLine.objects.select_for_update(of=("self",)).filter(cart__contact=contact).select_related("product").order_by("product_id")
-    )
+    # of=("self",): lock the lines, not the products, prices and cart they join; in product order,
+    # like the stock. Each line comes priced for the account: prices are read again here.
+    lines = list(cart_lines_priced(contact=contact, pricing=pricing).select_for_update(of=("self",)).order_by("product_id"))
     if not lines:
         raise OrderError(_("Your cart is empty."))
-    product_ids = sorted({line.product_id for line in lines})
-    priced = products_priced(product_ids=product_ids, pricing=pricing)
+    product_ids = [line.product_id for line in lines]
     stock_rows = list(
         Stock.objects.select_for_update(of=("self",))
         .filter(product_id__in=product_ids, warehouse__country=account.country)
-        .select_related("warehouse")
         .order_by("product_id", "warehouse_id")
     )
     stock_by_product: dict[int, list[Stock]] = {}
@@ -243,7 +304,7 @@ def order_place(
 
     total = Decimal("0.00")
     for line in lines:
-        reason = _orderable(line.product, priced.get(line.product_id))
+        reason = _orderable(line.product, line)
         if reason:
             raise OrderError(f"{line.product.sku}: {reason}", line=line.pk)
         available = sum(row.quantity for row in stock_by_product.get(line.product_id, []))
@@ -253,7 +314,7 @@ def order_place(
                 % {"sku": line.product.sku, "asked": line.quantity, "available": available},
                 line=line.pk,
             )
-        total += money(priced[line.product_id].price * line.quantity)
+        total += money(line.price * line.quantity)
 
     if expected_total is not None and total != expected_total:
         # The page showed another total (a price changed meanwhile): the reseller confirms the new one.
@@ -293,28 +354,37 @@ def order_place(
     )
     order.number = _number(order)
     order.save(update_fields=["number"])
-    # Locked in product order; the order keeps the cart's order.
-    for line in sorted(lines, key=lambda cart_line: (cart_line.added_at, cart_line.pk)):
-        price = priced[line.product_id].price
-        order_line = OrderLine.objects.create(
+    # Locked in product order; the order keeps the cart's order. One INSERT for the lines, one UPDATE
+    # for the stock rows and one INSERT for the allocations, whatever the number of lines.
+    in_cart_order = sorted(lines, key=lambda cart_line: (cart_line.added_at, cart_line.pk))
+    order_lines = OrderLine.objects.bulk_create(
+        OrderLine(
             order=order,
             product=line.product,
             sku=line.product.sku,
             name=line.product.name,
-            unit_price=price,
+            unit_price=line.price,
             quantity=line.quantity,
-            line_total=money(price * line.quantity),
+            line_total=money(line.price * line.quantity),
         )
-        _reserve(order_line, stock_by_product[line.product_id], line.quantity)
+        for line in in_cart_order
+    )
+    allocations: list[StockAllocation] = []
+    for order_line in order_lines:
+        allocations += _reserve(order_line, stock_by_product[order_line.product_id], order_line.quantity)
+    Stock.objects.bulk_update({allocation.stock_row.pk: allocation.stock_row for allocation in allocations}.values(), ["quantity"])
+    StockAllocation.objects.bulk_create(allocations)
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-    availability_refresh(product_ids=product_ids)
+    _availability_update(stock_rows, country=account.country)
     OrderEvent.objects.create(order=order, actor=contact.user, to_state=order.state, note="placed")
-    email_queue(to=contact.user.email, template="order-placed", context={"order": order, "lines": order.lines.all(), "contact": contact})
+    email_queue(to=contact.user.email, template="order-placed", context={"order": order, "lines": order_lines, "contact": contact})
     return order
 
 
-def _reserve(line: OrderLine, rows: list[Stock], quantity: int) -> None:
-    """Take the units from the warehouses that hold most first, and record where they came from."""
+def _reserve(line: OrderLine, rows: list[Stock], quantity: int) -> list[StockAllocation]:
+    """Take the units from the warehouses that hold most first; the allocations say where they came
+    from (each keeps its stock row, already lowered, in `stock_row` for the one UPDATE)."""
+    allocations = []
     left = quantity
     for row in sorted(rows, key=lambda r: (-r.quantity, r.warehouse_id)):
         if left == 0:
@@ -323,9 +393,30 @@ def _reserve(line: OrderLine, rows: list[Stock], quantity: int) -> None:
         if take == 0:
             continue
         row.quantity -= take
-        row.save(update_fields=["quantity"])
-        StockAllocation.objects.create(line=line, warehouse=row.warehouse, quantity=take)
+        allocation = StockAllocation(line=line, warehouse_id=row.warehouse_id, quantity=take)
+        allocation.stock_row = row  # type: ignore[attr-defined]
+        allocations.append(allocation)
         left -= take
+    return allocations
+
+
+def _availability_update(stock_rows: list[Stock], *, country: str) -> None:
+    """The ordered products' availability in the account's country, from their stock rows as this
+    order left them: what catalog.services.availability_refresh would compute, without reading
+    again the rows this transaction holds locked. One upsert."""
+    by_product: dict[int, Availability] = {}
+    for row in stock_rows:
+        summary = by_product.setdefault(row.product_id, Availability(product_id=row.product_id, country=country, quantity=0, incoming_quantity=0))
+        summary.quantity += row.quantity
+        summary.incoming_quantity += row.incoming_quantity
+        if row.incoming_date is not None and (summary.incoming_date is None or row.incoming_date < summary.incoming_date):
+            summary.incoming_date = row.incoming_date
+    Availability.objects.bulk_create(
+        by_product.values(),
+        update_conflicts=True,
+        unique_fields=["product", "country"],
+        update_fields=["quantity", "incoming_quantity", "incoming_date"],
+    )
 
 
 # --- states ---------------------------------------------------------------------------------------

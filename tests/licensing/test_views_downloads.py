@@ -120,8 +120,8 @@ def test_purchased_licenses_costs_the_same_queries_for_1_or_20_orders(
     for n in range(count):
         order = place_vl(licensing_contact, items=[(product, 2, None) for product in products], key=f"{n:032d}")
         advance(order, back_office, "received", keys_per_line=2)
-    # session, user, the count for the pages, the page of orders, their lines, the lines' keys
-    with django_assert_num_queries(6):
+    # user, the count for the pages, the page of orders, their lines, the lines' keys
+    with django_assert_num_queries(5):
         page = contact_client.get(reverse("licensing:downloads")).content.decode()
     assert page.count('data-order="') == count and page.count("<code>KEY-") == count * 4
 
@@ -179,7 +179,7 @@ def test_distributed_keys_costs_the_same_queries_for_1_or_20_keys(
 ):
     order = place_vl(licensing_contact, items=[(vl_catalog["office"], keys, None)])
     advance(order, back_office, "received", keys_per_line=keys)
-    # session, user, the count for the pages, the page of keys (with their lines and orders)
-    with django_assert_num_queries(4):
+    # user, the count for the pages, the page of keys (with their lines and orders)
+    with django_assert_num_queries(3):
         page = contact_client.get(reverse("licensing:downloads-keys")).content.decode()
     assert page.count('data-key="') == keys

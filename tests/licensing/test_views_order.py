@@ -246,8 +246,8 @@ def test_the_order_page_costs_the_same_queries_for_few_or_many_products(
     contact_client, licensing_contact, vl_catalog, price_lists, django_assert_num_queries, extra
 ):
     extra_products(price_lists, extra)
-    # session, user (with contact and account), programs offered, the program's products, their prices
-    with django_assert_num_queries(5):
+    # user (with contact and account), programs offered, the program's products, their prices
+    with django_assert_num_queries(4):
         page = contact_client.get(reverse("licensing:order-new") + "?program=open_value").content.decode()
     assert page.count('data-sku="') == 3 + extra
 
@@ -322,9 +322,9 @@ def test_an_orders_page_costs_the_same_queries_for_few_or_many_lines_and_keys(
     products = extra_products(price_lists, lines)
     order = place_vl(licensing_contact, items=[(product, lines, None) for product in products])
     order = advance(order, back_office, "received", keys_per_line=lines)
-    # session, user, the order (with account, executive, invoice), its lines, their keys, its history,
+    # user, the order (with account, executive, invoice), its lines, their keys, its history,
     # whether it replaces another order, and the orders that could replace it
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = contact_client.get(reverse("licensing:order-detail", args=[order.number])).content.decode()
     assert page.count("<code>KEY-") == lines * lines
 
@@ -506,8 +506,8 @@ def test_a_held_orders_page_costs_the_same_queries_for_few_or_many_lines(
     contact_client, licensing_contact, vl_catalog, price_lists, django_assert_num_queries, size
 ):
     order = place_vl(licensing_contact, items=[(product, 1, "50.00") for product in extra_products(price_lists, size)])
-    # session, user, the order, its lines, their keys, its history, whether it replaces another order
-    with django_assert_num_queries(7):
+    # user, the order, its lines, their keys, its history, whether it replaces another order
+    with django_assert_num_queries(6):
         page = contact_client.get(reverse("licensing:order-detail", args=[order.number])).content.decode()
     assert page.count('data-sku="') == size and "Cancel order" in page
 

@@ -372,7 +372,7 @@ def cart_of(contact, catalog, price_lists):
 @pytest.mark.parametrize("lines", [5, 50])
 def test_the_cart_page_runs_the_same_queries_for_5_and_50_lines(contact_client, cart_of, lines, django_assert_num_queries):
     cart_of(lines)
-    # session, user with contact, account and cart count; cart lines with products; their prices and stock
-    with django_assert_num_queries(4):
+    # user with contact, account and cart count; cart lines with products; their prices and stock
+    with django_assert_num_queries(3):
         response = contact_client.get(reverse("orders:cart"))
     assert len(_skus(response)) == lines

@@ -395,8 +395,8 @@ def test_generate_order_runs_the_same_queries_for_5_and_50_lines(contact_client,
         product = ProductFactory(category=catalog["thinkpad"].category, brand=catalog["thinkpad"].brand)
         PriceFactory(price_list=price_lists["base"], product=product, amount=Decimal(100 + i))
         services.cart_add(contact=contact, product=product, quantity=1)
-    # session, user with contact, account and cart count; cart lines with products; their prices and stock
-    with django_assert_num_queries(4):
+    # user with contact, account and cart count; cart lines with products; their prices and stock
+    with django_assert_num_queries(3):
         response = contact_client.get(reverse("orders:checkout"))
     assert response.content.decode().count('<tr data-sku="') == lines
 
@@ -404,9 +404,9 @@ def test_generate_order_runs_the_same_queries_for_5_and_50_lines(contact_client,
 @pytest.mark.parametrize("lines", [5, 50])
 def test_the_order_page_runs_the_same_queries_for_5_and_50_lines(contact_client, contact, stocked, lines, django_assert_num_queries):
     order = _order_with_lines(contact, stocked, lines)
-    # session, user with contact, account and cart count; the order with who placed it; its lines;
+    # user with contact, account and cart count; the order with who placed it; its lines;
     # its history with the actors
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = contact_client.get(reverse("orders:order-detail", args=[order.number]))
     assert response.content.decode().count('<tr data-sku="') == lines
 
@@ -414,9 +414,9 @@ def test_the_order_page_runs_the_same_queries_for_5_and_50_lines(contact_client,
 @pytest.mark.parametrize("orders", [5, 50])
 def test_order_status_runs_the_same_queries_for_5_and_50_orders(contact_client, contact, stocked, orders, django_assert_num_queries):
     _many_orders(contact, stocked, orders)
-    # session, user with contact, account and cart count; the count for the pages; one page of orders
+    # user with contact, account and cart count; the count for the pages; one page of orders
     # with who placed them
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = contact_client.get(reverse("orders:order-list"), {"status": "placed", "date_from": "2020-01-01"})
     assert len(_numbers(response)) == min(orders, 25)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -249,6 +250,11 @@ class BecomeCustomerForm(forms.Form):
                 except DocumentError as exc:
                     self.add_error(name, exc.message)
         return cleaned
+
+    @property
+    def has_field_errors(self) -> bool:
+        """Errors on the fields themselves, not only the form's own (a failure on our side)."""
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
 
     def to_data(self, *, language: str) -> RegistrationData:
         c = self.cleaned_data

@@ -3,21 +3,23 @@ office, and "Request Access" for a customer's contact without WebStore access.
 
 An application is saved with its documents in one transaction, its emails stored in it and sent after
 commit; files written before a failure are removed, so a refused or failed application leaves nothing.
+An application with an email already known gets the answer of a new one and saves nothing; only the
+owner of the address learns, by email, that it was known.
 Approval creates the account and its administrator through accounts.services.contact_create, so the
 administrator gets the foundation's confirm and ACTIVATE USER emails.
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -34,11 +36,14 @@ from accounts.documents import DocumentError, document_check, documents_for
 from accounts.models import Account, Contact, Registration, RegistrationDocument, RegistrationEvent, User
 from storefront.emails import email_queue
 from storefront.errors import DomainError
+from storefront.throttle import throttle_give_back, throttle_key, throttle_take
+
+logger = logging.getLogger(__name__)
 
 REGISTRATIONS_PER_IP_PER_HOUR = 5
+REGISTRATION_EXISTS_EMAILS_PER_HOUR = 3
 ACCESS_REQUESTS_PER_IP_PER_HOUR = 10
 ACCESS_REQUESTS_PER_EMAIL_PER_HOUR = 3
-THROTTLE_WINDOW_SECONDS = 3600
 DEFAULT_SUPPORT_EMAIL = "support@store.test"
 
 
@@ -66,46 +71,19 @@ class RegistrationData:
 # --- throttles ------------------------------------------------------------------------------------
 
 
-def _throttle_key(kind: str, value: str) -> str:
-    # Hashed: the key stays short and the cache holds no addresses.
-    return f"accounts:{kind}:{hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]}"
-
-
-def _throttle_take(key: str, limit: int) -> bool:
-    """Count one use of `key` in its hour; False (the use given back) when the limit is spent."""
-    # add() opens the window only if none is running; incr() is atomic on Redis and locmem alike.
-    cache.add(key, 0, timeout=THROTTLE_WINDOW_SECONDS)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.add(key, 1, timeout=THROTTLE_WINDOW_SECONDS)
-        used = 1
-    if used > limit:
-        cache.decr(key)
-        return False
-    return True
-
-
-def _throttle_give_back(key: str) -> None:
-    try:
-        cache.decr(key)
-    except ValueError:
-        pass
-
-
 def registration_throttle_take(*, client_ip: str) -> None:
     """Count one application from this IP; RegistrationError when it sent too many this hour."""
-    if not _throttle_take(_throttle_key("registration:ip", client_ip), REGISTRATIONS_PER_IP_PER_HOUR):
+    if not throttle_take(throttle_key("accounts:registration:ip", client_ip), REGISTRATIONS_PER_IP_PER_HOUR):
         raise RegistrationError(_("Too many applications were sent from your network in the last hour. Please try again later."))
 
 
 def access_request_throttle_take(*, client_ip: str, email: str) -> None:
     """Count one access request from this IP and for this email; RegistrationError when either is spent."""
-    ip_key = _throttle_key("access:ip", client_ip)
-    if not _throttle_take(ip_key, ACCESS_REQUESTS_PER_IP_PER_HOUR):
+    ip_key = throttle_key("accounts:access:ip", client_ip)
+    if not throttle_take(ip_key, ACCESS_REQUESTS_PER_IP_PER_HOUR):
         raise RegistrationError(_("Too many access requests were sent from your network in the last hour. Please try again later."))
-    if not _throttle_take(_throttle_key("access:email", email), ACCESS_REQUESTS_PER_EMAIL_PER_HOUR):
-        _throttle_give_back(ip_key)
+    if not throttle_take(throttle_key("accounts:access:email", email), ACCESS_REQUESTS_PER_EMAIL_PER_HOUR):
+        throttle_give_back(ip_key)
         raise RegistrationError(
             _("Too many access requests were sent for this email in the last hour. Please try again later."), field="email"
         )
@@ -122,22 +100,13 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def _email_taken(email: str) -> bool:
-    return (
-        User.objects.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exists()
-        or Registration.objects.filter(email__iexact=email, state=Registration.State.SUBMITTED).exists()
-    )
-
-
-def _email_taken_error() -> RegistrationError:
-    return RegistrationError(
-        _(
-            "This email is already registered with us or has an application under review. "
-            "Use another email, or Request Access if your company is already a customer."
-        ),
-        field="email",
-    )
+def _email_known(email: str) -> str | None:
+    """"user" when the email belongs to a user, "application" when it has one under review, else None."""
+    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+        return "user"
+    if Registration.objects.filter(email__iexact=email, state=Registration.State.SUBMITTED).exists():
+        return "application"
+    return None
 
 
 def _clean(data: RegistrationData) -> dict[str, str]:
@@ -171,22 +140,24 @@ def registration_documents_check(*, country: str, documents: Mapping[str, IO[byt
     return checked
 
 
-def registration_submit(*, data: RegistrationData, documents: Mapping[str, IO[bytes]]) -> Registration:
-    """"Become a Customer": save the application and its documents, email the applicant and the back office."""
+def registration_submit(*, data: RegistrationData, documents: Mapping[str, IO[bytes]]) -> Registration | None:
+    """"Become a Customer": save the application and its documents, email the applicant and the back office.
+
+    An email already known (a user's, or one with an application under review) saves nothing: its owner
+    is told by email, and the caller answers as for a new application, so the page reveals no address.
+    """
     values = _clean(data)
-    if _email_taken(values["email"]):
-        raise _email_taken_error()
+    # Checked before the email is looked up: a refused file reads the same for a known and a new address.
     checked = registration_documents_check(country=values["country"], documents=documents)
     written: list[str] = []
     try:
         with transaction.atomic():
-            try:
-                # A savepoint: on PostgreSQL the transaction stays usable after the constraint refuses the row.
-                with transaction.atomic():
-                    registration = Registration.objects.create(**values)
-            except IntegrityError:
-                # The same email applied meanwhile, from another request.
-                raise _email_taken_error() from None
+            known = _email_known(values["email"])
+            registration = None if known else _registration_create(values)
+            if registration is None:
+                # The same email applying meanwhile from another request is an application under review too.
+                _registration_exists_email(email=values["email"], language=values["language"], known=known or "application")
+                return None
             RegistrationEvent.objects.create(registration=registration, to_state=registration.state, note="submitted")
             # The files come last: anything refused above leaves none behind.
             for key, upload, content_type, extension in checked:
@@ -198,16 +169,65 @@ def registration_submit(*, data: RegistrationData, documents: Mapping[str, IO[by
                     content_type=content_type,
                     size=upload.size,
                 )
+                # Named before the write: a disk that fails halfway can leave part of the file behind.
+                written.append(document.file.field.generate_filename(document, document.stored_name))
                 upload.seek(0)
-                document.file.save(document.stored_name, File(upload), save=False)
-                written.append(document.file.name)
+                try:
+                    document.file.save(document.stored_name, File(upload), save=False)
+                except OSError as exc:
+                    logger.exception("Could not store a document of a registration")
+                    raise RegistrationError(
+                        _(
+                            "We could not store your documents because of a problem on our side, so nothing was saved. "
+                            "Please send the form again in a few minutes."
+                        )
+                    ) from exc
+                written[-1] = document.file.name
                 document.save()
             _registration_emails(registration)
     except BaseException:
-        for name in written:
-            default_storage.delete(name)
+        _files_remove(written)
         raise
     return registration
+
+
+def _registration_create(values: dict[str, str]) -> Registration | None:
+    """The application row, or None when the same email applied meanwhile from another request."""
+    try:
+        # A savepoint: on PostgreSQL the transaction stays usable after the constraint refuses the row.
+        with transaction.atomic():
+            return Registration.objects.create(**values)
+    except IntegrityError:
+        return None
+
+
+def _files_remove(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            # The original failure matters more; the file is named in the log for removal by hand.
+            logger.exception("Could not remove the stored document %s", name)
+
+
+def _registration_exists_email(*, email: str, language: str, known: str) -> None:
+    """Tell the owner of a known email that a new application was not needed, and how to go on."""
+    # Anyone can send the form with anyone's address: a few of these per address and hour, silently,
+    # and nothing the sender typed goes into them but the address itself.
+    if not throttle_take(throttle_key("accounts:registration:exists", email), REGISTRATION_EXISTS_EMAILS_PER_HOUR):
+        return
+    email_queue(
+        to=email,
+        template="registration-exists",
+        context={
+            "email": email,
+            "known": known,
+            "sign_in_url": _absolute(reverse("account_login")),
+            "reset_url": _absolute(reverse("account_reset_password")),
+            "request_access_url": _absolute(reverse("accounts:request-access")),
+        },
+        language=language,
+    )
 
 
 def _registration_emails(registration: Registration) -> None:
@@ -344,6 +364,7 @@ def registration_reject(*, actor: User, registration: Registration, reason: str)
 def access_request(*, country: str, customer_code: str, email: str, name: str) -> None:
     """"Request Access": if the data match a contact of that account, email that address how to continue.
 
+    The name matches loosely: the contact's first name, last name or full name, ignoring case and accents.
     Returns nothing and raises nothing about the match, so the page cannot tell whether it matched.
     """
     email = (email or "").strip().lower()
@@ -358,7 +379,7 @@ def access_request(*, country: str, customer_code: str, email: str, name: str) -
         )
         .first()
     )
-    if contact is None:
+    if contact is None or not _name_matches(name, contact):
         return
     context = {"contact": contact, "account": contact.account, "name": (name or "").strip()[:150]}
     if contact.state in (Contact.State.AWAITING_CONFIRMATION, Contact.State.AWAITING_ACTIVATION):
@@ -382,6 +403,20 @@ def access_request(*, country: str, customer_code: str, email: str, name: str) -
         email_queue(to=contact.user.email, template="access-request", context={**context, "next": "inactive"})
         for admin in _account_admins(contact.account):
             email_queue(to=admin.user.email, template="access-request-admin", context={**context, "admin": admin})
+
+
+def _name_key(value: str) -> str:
+    """A name compared loosely: accents dropped, case folded, spaces collapsed ("  JOSÉ  Núñez" → "jose nunez")."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def _name_matches(given: str, contact: Contact) -> bool:
+    given_key = _name_key(given)
+    first, last = contact.user.first_name, contact.user.last_name
+    candidates = {_name_key(first), _name_key(last), _name_key(f"{first} {last}")}
+    return bool(given_key) and given_key in candidates - {""}
 
 
 def _account_admins(account: Account):

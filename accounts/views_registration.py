@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -13,14 +11,7 @@ from accounts import registration
 from accounts.countries import COUNTRIES
 from accounts.forms import BecomeCustomerForm, RequestAccessForm
 from accounts.registration import RegistrationError
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # The same address allauth's own sign-in limits use, so both read proxies the same way.
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
+from storefront.throttle import client_ip
 
 
 def _form_error(form, exc: RegistrationError) -> None:
@@ -39,7 +30,8 @@ def become_customer(request: HttpRequest) -> HttpResponse:
     form = BecomeCustomerForm(request.POST or None, request.FILES or None, country=country)
     if request.method == "POST" and form.is_valid():
         try:
-            registration.registration_throttle_take(client_ip=_client_ip(request))
+            registration.registration_throttle_take(client_ip=client_ip(request))
+            # A known email saves nothing but gets this same answer: the page tells no one which addresses exist.
             registration.registration_submit(data=form.to_data(language=get_language() or ""), documents=form.uploads())
         except RegistrationError as exc:
             _form_error(form, exc)
@@ -62,7 +54,7 @@ def request_access(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            registration.access_request_throttle_take(client_ip=_client_ip(request), email=data["email"])
+            registration.access_request_throttle_take(client_ip=client_ip(request), email=data["email"])
         except RegistrationError as exc:
             _form_error(form, exc)
         else:

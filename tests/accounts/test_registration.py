@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -16,6 +19,7 @@ from accounts.models import Registration, RegistrationDocument, RegistrationEven
 from accounts.registration import RegistrationData, RegistrationError
 from storefront.country import COOKIE_NAME
 from storefront.models import OutboundEmail
+from tests.accounts.test_registration_documents import DOC, docx
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +28,7 @@ URL = "accounts:become-customer"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
-
-
-def docx() -> bytes:
-    """A minimal Word document: a zip holding word/document.xml."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
 
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
@@ -264,22 +258,178 @@ def test_a_missing_company_field_is_refused(client, media):
     _assert_nothing_saved(media)
 
 
-def test_an_email_of_a_user_is_refused(client, media, contact):
-    response = _post(client, form_data("US", email=contact.user.email.upper()))
+# --- a known email: the same answer as a new one, nothing saved, its owner told by email ------------
 
-    assert "This email is already registered with us or has an application under review." in response.context["form"].errors["email"][0]
+
+def _answer(client, response) -> tuple[int, str, str]:
+    """What the applicant sees: the redirect and the page it leads to."""
+    page = client.get(response.url).content.decode()
+    # The CSRF tokens are masked afresh on every page: everything else must be the same.
+    return response.status_code, response.url, re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", page)
+
+
+def _applications_and_files(media: Path) -> tuple[int, int, list[Path]]:
+    return Registration.objects.count(), RegistrationDocument.objects.count(), stored_files(media)
+
+
+def test_an_email_of_a_user_gets_the_answer_of_a_new_application_and_saves_nothing(client, media, contact, settings):
+    new = _answer(client, _post(client, form_data("MX"), mexico_files()))
+    saved = _applications_and_files(media)
+    OutboundEmail.objects.all().delete()
+
+    known = _answer(client, _post(client, form_data("MX", email=contact.user.email.upper()), mexico_files()))
+
+    assert known == new
+    assert _applications_and_files(media) == saved
+    email = OutboundEmail.objects.get()
+    assert email.to == "carlos@acme.test"
+    assert email.subject == "WebStore: your email is already registered with us"
+    assert "We did not save it, because this email is already registered with us." in email.body_text
+    assert f"{settings.SITE_URL.rstrip('/')}{reverse('account_login')}" in email.body_text
+    assert reverse("account_reset_password") in email.body_text and reverse("accounts:request-access") in email.body_text
+    assert "under review" not in email.body_text
+
+
+def test_an_email_with_an_open_application_gets_the_same_answer_and_is_told_to_wait(client, media):
+    first = _answer(client, _post(client, form_data("US")))
+    OutboundEmail.objects.all().delete()
+
+    again = _answer(client, _post(client, form_data("US", company_name="Another Name Inc")))
+
+    assert again == first
+    assert Registration.objects.count() == 1
+    email = OutboundEmail.objects.get()
+    assert email.to == "lucia@redesdelnorte.example"
+    assert "This email already has an application under review. There is no need to apply again" in email.body_text
+    assert email.body_html and "under review" in email.body_html
+    assert "sign in" not in email.body_text.lower()
+
+
+def test_the_email_to_a_known_address_carries_nothing_the_sender_typed(client, contact):
+    data = form_data("US", email=contact.user.email, company_name="Pay at evil.example", first_name="Urgent", last_name="Call 555")
+    _post(client, data)
+
+    email = OutboundEmail.objects.get()
+    for typed in ("evil.example", "Urgent", "Call 555"):
+        assert typed not in email.subject and typed not in email.body_text and typed not in email.body_html
+
+
+def test_a_rejected_applicant_may_apply_again(client, back_office):
+    assert _post(client, form_data("US")).status_code == 302
+    services.registration_reject(actor=back_office, registration=Registration.objects.get(), reason="Incomplete.")
+    OutboundEmail.objects.all().delete()
+
+    assert _post(client, form_data("US")).status_code == 302
+
+    assert Registration.objects.count() == 2
+    assert OutboundEmail.objects.filter(subject__contains="already registered").count() == 0
+
+
+def test_a_known_email_with_a_refused_file_gets_the_refusal_as_a_new_one_would(client, media, contact):
+    files = mexico_files(document_legal_representative_id=upload("ine.pdf", EXE))
+    new = _post(client, form_data("MX"), files).context["form"].errors
+    known = _post(client, form_data("MX", email=contact.user.email), mexico_files(document_legal_representative_id=upload("ine.pdf", EXE)))
+
+    assert known.status_code == 200 and known.context["form"].errors == new
     _assert_nothing_saved(media)
 
 
-def test_an_email_with_an_open_registration_is_refused_but_a_rejected_one_may_apply_again(client, back_office):
-    assert _post(client, form_data("US")).status_code == 302
-    response = _post(client, form_data("US"))
-    assert "has an application under review" in response.context["form"].errors["email"][0]
-    assert Registration.objects.count() == 1
+def test_a_known_email_is_written_to_a_few_times_an_hour_at_most(client, contact):
+    for n in range(services.REGISTRATION_EXISTS_EMAILS_PER_HOUR + 1):
+        response = _post(client, form_data("US", email=contact.user.email), REMOTE_ADDR=f"10.0.0.{n}")
+        assert response.status_code == 302 and response.url == reverse("accounts:registration-done")
+    assert OutboundEmail.objects.filter(to=contact.user.email).count() == services.REGISTRATION_EXISTS_EMAILS_PER_HOUR
 
-    services.registration_reject(actor=back_office, registration=Registration.objects.get(), reason="Incomplete.")
-    assert _post(client, form_data("US")).status_code == 302
-    assert Registration.objects.count() == 2
+
+def test_a_known_email_counts_against_the_networks_applications(client, contact):
+    for _n in range(services.REGISTRATIONS_PER_IP_PER_HOUR):
+        _post(client, form_data("US", email=contact.user.email))
+    response = _post(client, form_data("US", email="new@example.test"))
+    assert "Too many applications were sent from your network" in response.content.decode()
+
+
+def test_the_same_email_applying_meanwhile_is_answered_as_known(media, monkeypatch):
+    # The other request's row lands between the look-up and the insert: the constraint refuses ours.
+    services.registration_submit(data=_data(country="US"), documents={})
+    OutboundEmail.objects.all().delete()
+    monkeypatch.setattr(services, "_email_known", lambda email: None)
+
+    assert services.registration_submit(data=_data(country="US"), documents={}) is None
+
+    assert Registration.objects.count() == 1
+    assert "application under review" in OutboundEmail.objects.get(to="pedro@andina.example").body_text
+
+
+def test_the_email_to_a_known_address_is_sent_only_after_commit(contact, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.registration_submit(data=_data(country="US", email=contact.user.email), documents={}) is None
+    assert len(callbacks) == 1
+    assert OutboundEmail.objects.get().to == contact.user.email
+
+
+def test_the_email_to_a_known_address_is_in_the_applicants_language(contact):
+    services.registration_submit(data=_data(country="US", email=contact.user.email, language="es"), documents={})
+
+    email = OutboundEmail.objects.get()
+    assert email.subject == "WebStore: su correo electrónico ya está registrado con nosotros"
+    assert "Este correo electrónico ya tiene un usuario en la WebStore." in email.body_text
+    assert ">Solicitar acceso</a>" in email.body_html
+
+
+# --- a disk that fails while the documents are stored ----------------------------------------------
+
+
+@pytest.fixture
+def failing_disk(monkeypatch):
+    """The storage writes part of the n-th file, then fails as a full disk does."""
+    real_save = FileSystemStorage._save
+    state = {"saves": 0, "fail_on": 2}
+
+    def save(storage, name, content):
+        state["saves"] += 1
+        if state["saves"] == state["fail_on"]:
+            path = Path(storage.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"%PDF-1.4 half")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+    return state
+
+
+@pytest.mark.parametrize("fail_on", [1, 2])
+def test_a_disk_error_leaves_nothing_and_shows_a_message_with_the_typed_values_kept(client, media, failing_disk, fail_on):
+    failing_disk["fail_on"] = fail_on
+
+    response = _post(client, form_data("MX", company_name="Redes & Co"), mexico_files())
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "We could not store your documents because of a problem on our side, so nothing was saved." in page
+    assert "Please correct the fields marked below." not in page
+    assert "the files must be chosen again" in page
+    assert 'value="Redes &amp; Co"' in page and 'value="lucia@redesdelnorte.example"' in page
+    _assert_nothing_saved(media)
+    assert RegistrationEvent.objects.count() == 0
+
+
+def test_a_disk_error_is_a_registration_error_of_the_service(media, failing_disk):
+    documents = {"chamber_of_commerce": upload("c.pdf", PDF), "rut": upload("r.png", PNG)}
+    with pytest.raises(RegistrationError) as refused:
+        services.registration_submit(data=_data(), documents=documents)
+    assert refused.value.field is None
+    _assert_nothing_saved(media)
+
+
+def test_after_a_disk_error_the_same_application_can_be_sent_again(client, media, failing_disk):
+    _post(client, form_data("MX"), mexico_files())
+    failing_disk["fail_on"] = 0
+
+    response = _post(client, form_data("MX"), mexico_files())
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 1 and len(stored_files(media)) == 2
 
 
 def test_the_country_of_the_form_decides_the_documents_asked(client, media):

@@ -18,12 +18,14 @@ pytestmark = pytest.mark.django_db
 URL = "accounts:request-access"
 
 
-def _post(client, account, email: str, *, country: str | None = None, code: str | None = None, **extra):
+def _post(
+    client, account, email: str, *, country: str | None = None, code: str | None = None, name: str = "Carlos Bermudez", **extra
+):
     data = {
         "country": country or account.country,
         "customer_code": code if code is not None else account.customer_code,
         "email": email,
-        "name": "Carlos Bermudez",
+        "name": name,
     }
     return client.post(reverse(URL), data, **extra)
 
@@ -76,10 +78,12 @@ def test_matching_and_not_matching_answer_the_same(client, contact):
 
 
 def test_a_contact_awaiting_activation_gets_a_fresh_activation_link(client, account):
-    waiting = ContactFactory(account=account, state=Contact.State.AWAITING_ACTIVATION, user__email="nuevo@acme.test")
+    waiting = ContactFactory(
+        account=account, state=Contact.State.AWAITING_ACTIVATION, user__email="nuevo@acme.test", user__first_name="Nora", user__last_name="Vega"
+    )
     old = ContactLink.objects.create(contact=waiting, purpose=ContactLink.Purpose.ACTIVATE, token_hash="x" * 64, expires_at="2000-01-01T00:00Z")
 
-    _post(client, account, "nuevo@acme.test")
+    _post(client, account, "nuevo@acme.test", name="Nora Vega")
 
     subjects = sorted(OutboundEmail.objects.filter(to="nuevo@acme.test").values_list("subject", flat=True))
     assert subjects == ["WebStore: activate your user", "WebStore: your request for existing customer account"]
@@ -91,8 +95,10 @@ def test_a_contact_awaiting_activation_gets_a_fresh_activation_link(client, acco
 
 
 def test_a_contact_awaiting_confirmation_gets_the_confirm_link_again(client, account, admin_contact):
-    waiting = ContactFactory(account=account, state=Contact.State.AWAITING_CONFIRMATION, user__email="nuevo@acme.test")
-    _post(client, account, "nuevo@acme.test")
+    waiting = ContactFactory(
+        account=account, state=Contact.State.AWAITING_CONFIRMATION, user__email="nuevo@acme.test", user__first_name="Nora", user__last_name="Vega"
+    )
+    _post(client, account, "nuevo@acme.test", name="Nora")
 
     confirm = OutboundEmail.objects.get(to="nuevo@acme.test", body_text__contains="/account/confirm/")
     assert admin_contact.full_name in confirm.body_text
@@ -101,13 +107,49 @@ def test_a_contact_awaiting_confirmation_gets_the_confirm_link_again(client, acc
 
 def test_an_inactive_contact_is_told_to_ask_its_administrator_who_is_notified(client, account, admin_contact):
     ContactFactory(account=account, state=Contact.State.INACTIVE, user__email="gone@acme.test", user__first_name="Gina", user__last_name="Ruiz")
-    _post(client, account, "gone@acme.test")
+    _post(client, account, "gone@acme.test", name="Gina Ruiz")
 
     to_contact = OutboundEmail.objects.get(to="gone@acme.test")
     assert "Ask your account administrator to reactivate it" in to_contact.body_text
     to_admin = OutboundEmail.objects.get(to=admin_contact.user.email)
     assert "Gina Ruiz (gone@acme.test) asked for access" in to_admin.body_text
     assert OutboundEmail.objects.count() == 2
+
+
+@pytest.mark.parametrize("name", ["Carlos", "BERMUDEZ", "carlos bermudez", "  Carlos   Bermúdez ", "CÁRLOS", "bermúdez"])
+def test_the_name_matches_the_first_last_or_full_name_ignoring_case_and_accents(client, contact, name):
+    response = _post(client, contact.account, "carlos@acme.test", name=name)
+
+    assert response.url == reverse("accounts:request-access-done")
+    assert OutboundEmail.objects.get().to == "carlos@acme.test"
+
+
+@pytest.mark.parametrize("name", ["José", "nunez", "Jose Nunez", "JOSÉ NÚÑEZ"])
+def test_a_name_with_accents_matches_without_them_too(client, account, name):
+    ContactFactory(account=account, user__email="jose@acme.test", user__first_name="José", user__last_name="Núñez")
+    _post(client, account, "jose@acme.test", name=name)
+    assert OutboundEmail.objects.filter(to="jose@acme.test").count() == 1
+
+
+@pytest.mark.parametrize("name", ["Carl", "Bermudez Carlos", "Carlos B", "Carlos Bermudez Jr", "Someone Else", "."])
+def test_another_name_does_not_match(client, contact, name):
+    _post(client, contact.account, "carlos@acme.test", name=name)
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_a_name_that_does_not_match_gets_the_same_answer(client, contact):
+    matching = _answer(client, _post(client, contact.account, "carlos@acme.test"))
+    wrong_name = _answer(client, _post(client, contact.account, "carlos@acme.test", name="Mallory"))
+
+    assert matching == wrong_name
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_a_contact_without_a_last_name_matches_on_its_first_name_only(client, account):
+    ContactFactory(account=account, user__email="mono@acme.test", user__first_name="Xuxa", user__last_name="")
+    _post(client, account, "mono@acme.test", name="xuxa")
+    _post(client, account, "mono@acme.test", name=" ")
+    assert OutboundEmail.objects.filter(to="mono@acme.test").count() == 1
 
 
 def test_a_contact_of_another_account_does_not_match(client, account, other_contact):

@@ -180,3 +180,32 @@ def test_request_access_from_the_sign_in_page(store, mailbox, contact):
     assert main.inner_text() == answer
     mailbox.open(page)
     expect(mailbox.emails(page, "stranger@elsewhere.example")).to_have_count(0)
+
+
+def test_become_a_customer_with_a_known_email_answers_as_for_a_new_one(store, mailbox, contact):
+    page = store.start()
+    main = page.get_by_role("main")
+    store.header(page).get_by_role("link", name="Become a Customer").click()
+    _choose_country(page, "United States (Miami)")
+    expect(main.get_by_text("No documents will be requested when registering from our WebStore.")).to_be_visible()
+    _fill_applicant(store, page, {
+        "Company name": "Acme Reseller",
+        "Tax ID": "US-1234",
+        "Address": "100 Biscayne Blvd",
+        "City": "Miami",
+        "Company phone": "+1 305 555 0000",
+        "First name": "Carlos",
+        "Last name": "Bermudez",
+        "Position": "Buyer",
+        "Email": "Carlos@Acme.test",
+        "Phone": "+1 305 555 0001",
+    })
+    main.get_by_role("button", name="Send registration").click()
+
+    # The page a new applicant sees; nothing saved, and the owner of the address is told how to sign in.
+    expect(page.get_by_role("heading", name="Your registration was received")).to_be_visible()
+    expect(page.get_by_text("One of our representatives will contact you to validate your information")).to_be_visible()
+    store.shot(page, "known email received")
+    assert Registration.objects.count() == 0
+    email = mailbox.latest(page, "carlos@acme.test", "your email is already registered with us")
+    expect(email).to_contain_text("This email already has a user in the WebStore.")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from storefront.chat.services import MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH
+from storefront.validators import validate_multiline, validate_single_line
 
 
 def _text_field(label) -> forms.CharField:
@@ -11,6 +12,7 @@ def _text_field(label) -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=True,
+        validators=[validate_multiline],
         error_messages={"required": _("Write a message before sending it.")},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MESSAGE_LENGTH}),
     )
@@ -37,8 +39,8 @@ class ContactStartForm(forms.Form):
 class VisitorStartForm(forms.Form):
     """"Click to start chat" for a visitor: who it is, then the first message."""
 
-    name = forms.CharField(label=_("Name"), max_length=MAX_NAME_LENGTH)
-    email = forms.EmailField(label=_("Email"))
+    name = forms.CharField(label=_("Name"), max_length=MAX_NAME_LENGTH, validators=[validate_single_line])
+    email = forms.EmailField(label=_("Email"), validators=[validate_single_line])
     text = _text_field(_("How can we help you?"))
 
     field_order = ["name", "email", "text"]

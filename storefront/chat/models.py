@@ -67,6 +67,8 @@ class Conversation(models.Model):
         ordering = ["-last_message_at", "-id"]
         verbose_name = _("chat conversation")
         verbose_name_plural = _("chat conversations")
+        # Support agents: read and answer every chat from the support console. Being staff is not enough.
+        permissions = [("answer_conversation", _("Can answer chat conversations"))]
         indexes = [models.Index(fields=["state", "-last_message_at"], name="chat_conv_state_activity")]
 
     def __str__(self) -> str:

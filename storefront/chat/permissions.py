@@ -2,7 +2,9 @@
 
 A visitor is tied to the conversations it started by its session; a contact to its own conversations.
 Anyone else's conversation is a 404, so nobody learns it exists. The support console is for the
-distributor's staff: a visitor is sent to sign in, a contact gets 403.
+distributor's support agents, staff users with the chat.answer_conversation permission: a visitor is
+sent to sign in, anyone else (a contact, staff without the permission) gets 403. Being staff is not
+enough: a sales executive sees only its own accounts, and a chat may be another account's.
 """
 
 from __future__ import annotations
@@ -54,23 +56,26 @@ def open_conversation_of(request: HttpRequest) -> Conversation | None:
     return open_conversation_for_customer(contact=getattr(request, "contact", None), session_ids=session_conversation_ids(request))
 
 
-def support_staff_required(view: View) -> View:
-    """The distributor's staff (active, staff flag): visitors are sent to sign in, others get 403."""
+def staff_permission_required(permission: str) -> Callable[[View], View]:
+    """A console page for active staff holding `permission`: visitors are sent to sign in, anyone else gets 403."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (user.is_active and user.is_staff):
-            raise PermissionDenied("Only the distributor's support staff can open the chat console.")
-        return view(request, *args, **kwargs)
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (user.is_active and user.is_staff and user.has_perm(permission)):
+                raise PermissionDenied(f"Only staff with the {permission} permission can open this page.")
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
 def get_conversation_for_staff(request: HttpRequest, pk: int) -> Conversation:
-    """Any conversation, for staff (the decorator has checked who asks); 404 when there is none."""
+    """Any conversation, for a support agent (the decorator has checked who asks); 404 when there is none."""
     conversation = conversation_for_console(pk=pk)
     if conversation is None:
         raise Http404("No such conversation.")

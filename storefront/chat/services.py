@@ -1,8 +1,10 @@
 """Every write of chat support: a customer starts a chat, either side writes and closes it, staff read it.
 
 Each write locks the conversation's row first, so a message and a close cannot cross (no message lands
-in a closed conversation) and the throttle counts every message of that side. Each refusal raises
-ChatError with the reason and, where it applies, the form field.
+in a closed conversation) and the throttle counts every message of that side. Starting a chat is
+limited per client IP and per email. Only a staff user with the chat.answer_conversation permission
+(a superuser has every permission) writes as the agent. Each refusal raises ChatError with the reason
+and, where it applies, the form field.
 """
 
 from __future__ import annotations
@@ -19,12 +21,19 @@ from accounts.countries import COUNTRIES
 from accounts.models import Contact, User
 from storefront.chat.models import Conversation, Message, Side
 from storefront.errors import DomainError
+from storefront.throttle import throttle_give_back, throttle_key, throttle_take
+from storefront.validators import MULTILINE_ALLOWED, NoControlCharactersValidator, has_forbidden_characters
 
 MAX_MESSAGE_LENGTH = 2000
 MAX_NAME_LENGTH = 150
 # Messages one side of a conversation may write within THROTTLE_WINDOW.
 THROTTLE_MESSAGES = 30
 THROTTLE_WINDOW = timedelta(minutes=1)
+# Conversations started per hour from one client IP and for one email.
+CHATS_PER_IP_PER_HOUR = 5
+CHATS_PER_EMAIL_PER_HOUR = 3
+# The permission that lets a staff user read and answer chats in the support console.
+ANSWER_PERMISSION = "chat.answer_conversation"
 
 
 class ChatError(DomainError):
@@ -36,9 +45,20 @@ def agent_name(user: User) -> str:
     return (user.get_full_name() or user.username)[:MAX_NAME_LENGTH]
 
 
+def agent_may_answer(user: User | None) -> bool:
+    """Whether the user may read and answer chats: active staff with the permission (superusers have it)."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff and user.has_perm(ANSWER_PERMISSION))
+
+
 def _check_agent(user: User | None) -> None:
-    if user is None or not (user.is_active and user.is_staff):
+    if not agent_may_answer(user):
         raise ChatError(_("Only the distributor's support staff can answer chats."))
+
+
+def _refuse_controls(value: str, *, field: str, allowed: frozenset[str] = frozenset()) -> None:
+    # The forms refuse these with the same message; this holds for any other caller too.
+    if has_forbidden_characters(value, allowed=allowed):
+        raise ChatError(str(NoControlCharactersValidator.message), field=field)
 
 
 def _clean_text(text: str | None) -> str:
@@ -46,6 +66,7 @@ def _clean_text(text: str | None) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if not text:
         raise ChatError(_("Write a message before sending it."), field="text")
+    _refuse_controls(text, field="text", allowed=MULTILINE_ALLOWED)
     if len(text) > MAX_MESSAGE_LENGTH:
         raise ChatError(
             _("A message can be at most %(max)s characters long; yours has %(length)s.")
@@ -59,9 +80,29 @@ def _lock(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
+def chat_start_throttle_take(*, email: str, client_ip: str | None) -> None:
+    """Count one chat started for this email and from this IP; ChatError when either has started too many this hour."""
+    email_key = throttle_key("chat:start:email", email)
+    if not throttle_take(email_key, CHATS_PER_EMAIL_PER_HOUR):
+        raise ChatError(
+            _("%(count)d chats were started with this email address in the last hour. Continue one of them, or try again later.")
+            % {"count": CHATS_PER_EMAIL_PER_HOUR},
+            field="email",
+        )
+    if client_ip and not throttle_take(throttle_key("chat:start:ip", client_ip), CHATS_PER_IP_PER_HOUR):
+        # Refused for the IP: this attempt does not count against the email either.
+        throttle_give_back(email_key)
+        raise ChatError(_("Too many chats were started from your network in the last hour. Please try again later."))
+
+
 @transaction.atomic
-def chat_start(*, contact: Contact | None, name: str = "", email: str = "", text: str, country: str) -> Conversation:
-    """"Click to start chat": a conversation with its first message; a contact's name, email and account are its own."""
+def chat_start(
+    *, contact: Contact | None, name: str = "", email: str = "", text: str, country: str, client_ip: str | None = None
+) -> Conversation:
+    """"Click to start chat": a conversation with its first message; a contact's name, email and account are its own.
+
+    Limited per email, and for a visitor per client IP too (a contact is known; its colleagues share its office's IP).
+    """
     if contact is not None:
         name, email = contact.full_name, contact.user.email
         country = contact.account.country
@@ -72,6 +113,7 @@ def chat_start(*, contact: Contact | None, name: str = "", email: str = "", text
             raise ChatError(_("Enter your name."), field="name")
         if len(name) > MAX_NAME_LENGTH:
             raise ChatError(_("Your name can be at most %(max)d characters long.") % {"max": MAX_NAME_LENGTH}, field="name")
+        _refuse_controls(name, field="name")
         try:
             validate_email(email)
         except ValidationError:
@@ -79,6 +121,8 @@ def chat_start(*, contact: Contact | None, name: str = "", email: str = "", text
     if country not in COUNTRIES:
         raise ChatError(_("Choose your country at the top of the page."))
     text = _clean_text(text)
+    # Counted only once the input is good: a typo does not spend a place.
+    chat_start_throttle_take(email=email, client_ip=client_ip if contact is None else None)
     now = timezone.now()
     conversation = Conversation.objects.create(
         customer_name=name[:MAX_NAME_LENGTH],

@@ -23,10 +23,11 @@ from storefront.chat.permissions import (
     get_conversation_for_staff,
     open_conversation_of,
     session_remember,
-    support_staff_required,
+    staff_permission_required,
 )
 from storefront.chat.selectors import console_conversations, messages_after
-from storefront.chat.services import ChatError
+from storefront.chat.services import ANSWER_PERMISSION, ChatError
+from storefront.throttle import client_ip
 
 THREAD = "chat/partials/thread.html"
 
@@ -132,7 +133,7 @@ def _post(request: HttpRequest, conversation: Conversation, *, side: str, page: 
 def chat_start(request: HttpRequest) -> HttpResponse:
     """"Click to start chat": a visitor gives its name and email, a contact only its message."""
     contact = getattr(request, "contact", None)
-    if contact is None and request.user.is_authenticated and request.user.is_staff:
+    if contact is None and services.agent_may_answer(request.user):
         return redirect("chat:console")
     current = open_conversation_of(request)
     if current is not None:
@@ -149,6 +150,7 @@ def chat_start(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data.get("email", ""),
                     text=form.cleaned_data["text"],
                     country=getattr(request, "country", ""),
+                    client_ip=client_ip(request),
                 )
             except ChatError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -201,10 +203,10 @@ def conversation_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("chat:conversation", pk=pk)
 
 
-# --- the support console: distributor staff ------------------------------------------------------
+# --- the support console: support agents (staff with the permission) -----------------------------
 
 
-@support_staff_required
+@staff_permission_required(ANSWER_PERMISSION)
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
     """The open conversations, newest activity first; the list refreshes itself every two seconds."""
@@ -216,7 +218,7 @@ def console(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@support_staff_required
+@staff_permission_required(ANSWER_PERMISSION)
 @require_GET
 def console_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One conversation in the console: the thread, the reply box, "Close conversation"."""
@@ -229,7 +231,7 @@ def console_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@support_staff_required
+@staff_permission_required(ANSWER_PERMISSION)
 @require_GET
 def console_messages_poll(request: HttpRequest, pk: int) -> HttpResponse:
     """The console's conversation asks every two seconds for the customer's new messages."""
@@ -239,7 +241,7 @@ def console_messages_poll(request: HttpRequest, pk: int) -> HttpResponse:
     return _poll(request, conversation, side=Side.AGENT)
 
 
-@support_staff_required
+@staff_permission_required(ANSWER_PERMISSION)
 @require_POST
 def console_message_post(request: HttpRequest, pk: int) -> HttpResponse:
     """"Send" in the console: the staff member answers as the agent."""
@@ -250,7 +252,7 @@ def console_message_post(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@support_staff_required
+@staff_permission_required(ANSWER_PERMISSION)
 @require_POST
 def console_close(request: HttpRequest, pk: int) -> HttpResponse:
     """"Close conversation": staff close it; it is kept and leaves the console's list."""

@@ -24,8 +24,11 @@ def event_for_page(*, pk: int) -> Event | None:
 
 
 def registration_for_contact(*, event: Event, contact: Contact) -> Registration | None:
-    """The contact's registration for the event, by its link or by its email."""
+    """The contact's registration for the event: its own, or another contact's under its email.
+
+    One made with the form under its email is not shown as its own: "Register" takes it over.
+    """
     return (
         Registration.objects.filter(event=event, contact=contact).first()
-        or Registration.objects.filter(event=event, email__iexact=contact.user.email).first()
+        or Registration.objects.filter(event=event, email__iexact=contact.user.email, contact__isnull=False).first()
     )

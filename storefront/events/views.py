@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +18,7 @@ from storefront.events.forms import CountryChoiceForm, VisitorRegistrationForm
 from storefront.events.models import Event, country_timezone
 from storefront.events.selectors import event_for_page, event_list_upcoming, registration_for_contact
 from storefront.events.services import EventError
+from storefront.throttle import client_ip
 
 # The two ways to register, as the page's `as` parameter names them.
 AS_CUSTOMER = "customer"
@@ -31,14 +30,6 @@ def _get_event(pk: int) -> Event:
     if event is None:
         raise Http404("No such event.")
     return event
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # allauth's reading of the address, so the proxy settings of sign-in throttling apply here too.
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
 
 
 def _detail_url(event: Event, choice: str = "") -> str:
@@ -122,20 +113,30 @@ def event_register_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def event_register_visitor(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Register" with the form of a person who is not a customer's contact."""
+    """"Register" with the form of a person who is not a customer's contact.
+
+    The answer is the same whether or not the email was already registered (the service then emails
+    that address instead), so the form tells nobody who is registered.
+    """
     event = _get_event(pk)
     form = VisitorRegistrationForm(request.POST)
     if form.is_valid():
         try:
-            services.registration_throttle_check(ip=_client_ip(request))
-            registration = services.event_register_visitor(event=event, **form.cleaned_data)
+            services.registration_throttle_check(ip=client_ip(request))
+            services.event_register_visitor(event=event, **form.cleaned_data)
         except EventError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            data = form.cleaned_data
             messages.success(
                 request,
                 _("%(name)s is registered for %(title)s. We sent the confirmation to %(email)s.")
-                % {"name": registration.full_name, "title": event.title, "email": registration.email},
+                % {
+                    # As typed (tidied like the service tidies it), not as found: the same answer either way.
+                    "name": " ".join(f"{data['first_name']} {data['last_name']}".split()),
+                    "title": event.title,
+                    "email": data["email"],
+                },
             )
             return redirect(_detail_url(event))
     return _render_detail(request, event, AS_VISITOR, form)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Contact
 from storefront.emails import email_queue
 from storefront.help.models import Inquiry
+from storefront.throttle import throttle_give_back, throttle_key, throttle_take
 
 # "Questions or Concerns" accepted per hour from one email address and from one client IP.
 INQUIRIES_PER_EMAIL_PER_HOUR = 5
 INQUIRIES_PER_IP_PER_HOUR = 20
-THROTTLE_WINDOW_SECONDS = 3600
 
 
 class HelpError(Exception):
@@ -27,49 +24,17 @@ class HelpError(Exception):
         self.message = message
 
 
-def _throttle_key(kind: str, value: str) -> str:
-    # Hashed: the key stays short and the cache holds no addresses.
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"help:inquiry:{kind}:{digest}"
-
-
-def _throttle_take(key: str, limit: int) -> bool:
-    """Count one use of `key` in its window; False (and the use given back) when the limit is spent."""
-    # add() starts the window only if none is running; incr() is atomic on Redis and locmem alike,
-    # so two submissions at once cannot both take the last place.
-    cache.add(key, 0, timeout=THROTTLE_WINDOW_SECONDS)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.add(key, 1, timeout=THROTTLE_WINDOW_SECONDS)
-        used = 1
-    if used == 1:
-        # A key that expired just before incr() may have been recreated without a timeout (Redis).
-        cache.touch(key, THROTTLE_WINDOW_SECONDS)
-    if used > limit:
-        cache.decr(key)
-        return False
-    return True
-
-
-def _throttle_give_back(key: str) -> None:
-    try:
-        cache.decr(key)
-    except ValueError:
-        pass
-
-
 def inquiry_throttle_take(*, email: str, client_ip: str | None) -> None:
     """Count one "Questions or Concerns" from this address and IP; HelpError when either has sent too many."""
-    email_key = _throttle_key("email", email)
-    if not _throttle_take(email_key, INQUIRIES_PER_EMAIL_PER_HOUR):
+    email_key = throttle_key("help:inquiry:email", email)
+    if not throttle_take(email_key, INQUIRIES_PER_EMAIL_PER_HOUR):
         raise HelpError(
             _("You have sent %(count)d questions from this email address in the last hour. Please try again later or call us at %(phone)s.")
             % {"count": INQUIRIES_PER_EMAIL_PER_HOUR, "phone": settings.STORE_SUPPORT_PHONE}
         )
-    if client_ip and not _throttle_take(_throttle_key("ip", client_ip), INQUIRIES_PER_IP_PER_HOUR):
+    if client_ip and not throttle_take(throttle_key("help:inquiry:ip", client_ip), INQUIRIES_PER_IP_PER_HOUR):
         # Refused for the IP: this attempt does not count against the address either.
-        _throttle_give_back(email_key)
+        throttle_give_back(email_key)
         raise HelpError(
             _("Too many questions were sent from your network in the last hour. Please try again later or call us at %(phone)s.")
             % {"phone": settings.STORE_SUPPORT_PHONE}

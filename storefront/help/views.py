@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,20 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from allauth.account.adapter import get_adapter
 from storefront.help import selectors, services
 from storefront.help.forms import CountryChoiceForm, FaqSearchForm, InquiryForm
 from storefront.help.services import HelpError
+from storefront.throttle import client_ip
 
 NEW_FEATURES_PAGE_SIZE = 20
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # The same address allauth's rate limits use (it honours the trusted proxy settings).
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return None
 
 
 @require_GET
@@ -79,7 +70,7 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.inquiry_submit(
-                    contact=getattr(request, "contact", None), client_ip=_client_ip(request), **form.cleaned_data
+                    contact=getattr(request, "contact", None), client_ip=client_ip(request), **form.cleaned_data
                 )
             except HelpError as exc:
                 form.add_error(None, exc.message)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
+from tests.accounts.factories import UserFactory
+from tests.chat.conftest import grant_answer_permission
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Both pages poll every two seconds: a message shows on the other side within this.
@@ -15,15 +19,19 @@ def _thread(page: Page):
     return page.get_by_role("list", name="Messages")
 
 
-def test_a_contact_and_staff_chat_each_seeing_the_others_messages_within_seconds(store, contact, back_office, password):
-    back_office.first_name, back_office.last_name = "Sara", "Soto"
-    back_office.save()
+@pytest.fixture
+def support_agent(db) -> User:
+    """Staff who answer chats: not superusers, given the permission to answer them."""
+    return grant_answer_permission(UserFactory(username="sara", first_name="Sara", last_name="Soto", is_staff=True))
 
-    # Staff open the support console (no chat yet) and sign in on the way.
+
+def test_a_contact_and_staff_chat_each_seeing_the_others_messages_within_seconds(store, contact, support_agent, password):
+    # A support agent opens the support console (no chat yet) and signs in on the way.
     staff = store.new_page()
     staff.goto(f"{store.base_url}/help/chat/console/")
-    store.fill_sign_in(staff, "backoffice", password)
+    store.fill_sign_in(staff, "sara", password)
     expect(staff.get_by_role("heading", name="Support console")).to_be_visible()
+    expect(staff.get_by_role("link", name="Support console")).to_be_visible()
     expect(staff.get_by_text("No chat is open.")).to_be_visible()
 
     # Carlos signs in and starts a chat: only his message is asked.

@@ -63,6 +63,63 @@ def test_starting_a_chat_with_bad_input_shows_the_messages_and_keeps_what_was_ty
     assert not Conversation.objects.exists()
 
 
+def test_sixty_cookieless_clients_from_one_address_open_only_five_chats():
+    url = reverse("chat:start")
+    answers = []
+    for n in range(60):
+        # A fresh client each time: no session, so no "you have a chat open" to lead it back.
+        response = Client(REMOTE_ADDR="203.0.113.7").post(url, {"name": f"Bot {n}", "email": f"bot{n}@spam.test", "text": "Buy now"})
+        answers.append(response.status_code)
+    assert answers[: services.CHATS_PER_IP_PER_HOUR] == [302] * services.CHATS_PER_IP_PER_HOUR
+    assert set(answers[services.CHATS_PER_IP_PER_HOUR :]) == {200}
+    assert Conversation.objects.count() == services.CHATS_PER_IP_PER_HOUR == 5
+    # Another address is not held up by them.
+    assert Client(REMOTE_ADDR="198.51.100.2").post(url, {"name": "Vera", "email": "vera@example.test", "text": "Hi"}).status_code == 302
+
+
+def test_the_chat_refused_for_the_address_says_why_and_keeps_what_was_typed():
+    url = reverse("chat:start")
+    for n in range(services.CHATS_PER_IP_PER_HOUR):
+        Client(REMOTE_ADDR="203.0.113.7").post(url, {"name": f"P{n}", "email": f"p{n}@example.test", "text": "Hi"})
+
+    response = Client(REMOTE_ADDR="203.0.113.7").post(url, {"name": "Vera Visitor", "email": "vera@example.test", "text": "Kept question"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Too many chats were started from your network in the last hour. Please try again later." in page
+    assert 'value="Vera Visitor"' in page and 'value="vera@example.test"' in page and "Kept question" in page
+
+
+def test_starting_chats_is_limited_per_email_with_the_message_on_the_email():
+    url = reverse("chat:start")
+    for n in range(services.CHATS_PER_EMAIL_PER_HOUR):
+        assert Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(url, {"name": "Vera", "email": "vera@example.test", "text": "Hi"}).status_code == 302
+
+    response = Client(REMOTE_ADDR="192.0.2.50").post(url, {"name": "Vera", "email": "VERA@example.test", "text": "Once more"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "3 chats were started with this email address in the last hour. Continue one of them, or try again later."
+    ]
+    assert "Once more" in response.content.decode()
+    assert Conversation.objects.count() == services.CHATS_PER_EMAIL_PER_HOUR
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "Vera\x07 Visitor"), ("name", "\u202eVera"), ("email", "vera\u2066@example.test"), ("text", "Hello\x1b[31m"), ("text", "Price \u202e0001")],
+)
+def test_starting_a_chat_refuses_control_and_bidi_characters_on_the_field_and_keeps_what_was_typed(visitor_client, field, value):
+    data = {"name": "Vera Visitor", "email": "vera@example.test", "text": "Kept text", field: value}
+    response = visitor_client.post(reverse("chat:start"), data)
+    form = response.context["form"]
+    assert response.status_code == 200 and list(form.errors) == [field]
+    assert "Remove the invisible control characters from this field" in " ".join(form.errors[field])
+    assert "Remove the invisible control characters from this field" in response.content.decode()
+    assert form[field].value() == value and form["text"].value() == data["text"]
+    assert not Conversation.objects.exists()
+
+
 def test_start_chat_leads_back_to_the_chat_already_open(visitor_client, visitor_chat):
     response = visitor_client.get(reverse("chat:start"))
     assert response["Location"] == reverse("chat:conversation", args=[visitor_chat.pk])
@@ -166,6 +223,23 @@ def test_an_empty_message_is_refused_with_a_message(visitor_client, visitor_chat
 
 
 @pytest.mark.parametrize("htmx", [True, False])
+@pytest.mark.parametrize("text", ["ring \x07 ring", "c1 \x9b control", "isolate \u2068 here", "override \u202d"])
+def test_a_message_with_control_or_bidi_characters_is_refused_and_kept_in_the_box(visitor_client, visitor_chat, htmx, text):
+    response = visitor_client.post(reverse("chat:message-post", args=[visitor_chat.pk]), {"text": text}, headers=HTMX if htmx else {})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Remove the invisible control characters from this field" in html
+    assert text in html
+    assert visitor_chat.messages.count() == 1
+
+
+def test_a_message_keeps_its_line_breaks_and_tabs(visitor_client, visitor_chat):
+    response = visitor_client.post(reverse("chat:message-post", args=[visitor_chat.pk]), {"text": "Line one\r\n\tindented\nthree"})
+    assert response.status_code == 302
+    assert visitor_chat.messages.latest("pk").text == "Line one\n\tindented\nthree"
+
+
+@pytest.mark.parametrize("htmx", [True, False])
 def test_a_too_long_message_is_refused_with_its_length_and_kept_in_the_box(visitor_client, visitor_chat, htmx):
     text = "x" * 2500
     response = visitor_client.post(reverse("chat:message-post", args=[visitor_chat.pk]), {"text": text}, headers=HTMX if htmx else {})
@@ -216,9 +290,9 @@ def test_a_get_on_send_or_end_is_not_allowed(visitor_client, visitor_chat):
 # --- polling ----------------------------------------------------------------------------------------
 
 
-def test_polling_returns_only_the_messages_after_the_last_one_shown(visitor_client, visitor_chat, sales_executive):
+def test_polling_returns_only_the_messages_after_the_last_one_shown(visitor_client, visitor_chat, support_agent):
     first = visitor_chat.messages.get()
-    reply = services.chat_post(conversation=visitor_chat, side=Side.AGENT, author=sales_executive, text="Hello from support")
+    reply = services.chat_post(conversation=visitor_chat, side=Side.AGENT, author=support_agent, text="Hello from support")
     response = visitor_client.get(reverse("chat:messages", args=[visitor_chat.pk]), {"after": first.pk}, headers=HTMX)
     html = response.content.decode()
     assert _ids(html) == [reply.pk]
@@ -244,9 +318,9 @@ def test_polling_without_htmx_goes_to_the_conversation(visitor_client, visitor_c
     assert response["Location"] == reverse("chat:conversation", args=[visitor_chat.pk])
 
 
-def test_polling_tells_the_customer_when_staff_closed_the_chat_and_stops(visitor_client, visitor_chat, sales_executive):
+def test_polling_tells_the_customer_when_staff_closed_the_chat_and_stops(visitor_client, visitor_chat, support_agent):
     last = visitor_chat.messages.get()
-    services.chat_close(conversation=visitor_chat, side=Side.AGENT, actor=sales_executive)
+    services.chat_close(conversation=visitor_chat, side=Side.AGENT, actor=support_agent)
     html = visitor_client.get(reverse("chat:messages", args=[visitor_chat.pk]), {"after": last.pk}, headers=HTMX).content.decode()
     assert "This chat ended on" in html and "Start a new chat" in html
     assert 'hx-swap-oob="true"' in html and "hx-trigger" not in html
@@ -257,8 +331,8 @@ def test_a_visitors_poll_costs_the_same_queries_with_1_or_50_new_messages(visito
     conversation = start_as_visitor(visitor_client)
     MessageFactory.create_batch(count - 1, conversation=conversation, side=Side.AGENT, author_name="Sara")
     url = reverse("chat:messages", args=[conversation.pk])
-    # The session, the conversation, its new messages.
-    with django_assert_num_queries(3):
+    # The conversation and its new messages (the session is read from the cache).
+    with django_assert_num_queries(2):
         response = visitor_client.get(url, {"after": 0}, headers=HTMX)
     assert len(_ids(response.content.decode())) == count
 
@@ -268,7 +342,7 @@ def test_a_contacts_poll_costs_the_same_queries_with_1_or_50_new_messages(contac
     conversation = services.chat_start(contact=contact, text="Hi", country="MX")
     MessageFactory.create_batch(count - 1, conversation=conversation, side=Side.AGENT, author_name="Sara")
     url = reverse("chat:messages", args=[conversation.pk])
-    # The session, the user with its contact, the conversation, its new messages.
-    with django_assert_num_queries(4):
+    # The user with its contact, the conversation, its new messages (the session is read from the cache).
+    with django_assert_num_queries(3):
         response = contact_client.get(url, {"after": 0}, headers=HTMX)
     assert len(_ids(response.content.decode())) == count

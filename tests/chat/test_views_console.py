@@ -37,6 +37,42 @@ def test_the_console_is_403_for_a_contact(contact_client, contact_chat):
     assert contact_chat.is_open and contact_chat.messages.count() == 1
 
 
+def test_the_console_is_403_for_staff_without_the_permission_on_every_url(sales_executive_client, account, other_admin):
+    # The sales executive of Acme Reseller only; the chat is of another account (Orbit IT).
+    other_chat = services.chat_start(contact=other_admin, text="Our confidential order", country="CO")
+    for method, url, headers in _console_urls(other_chat.pk):
+        for hx in ({}, HTMX):
+            response = getattr(sales_executive_client, method)(
+                url, {"text": "I answer anyway", "after": 0} if method == "post" else None, headers={**headers, **hx}
+            )
+            assert response.status_code == 403, (method, url, hx)
+            html = response.content.decode()
+            assert "Olga" not in html and "Orbit IT" not in html and "Our confidential order" not in html
+    other_chat.refresh_from_db()
+    assert other_chat.is_open and other_chat.messages.count() == 1 and other_chat.staff_read_id == 0
+
+
+def test_the_start_page_does_not_send_staff_without_the_permission_to_the_console(sales_executive_client):
+    response = sales_executive_client.get(reverse("chat:start"))
+    assert response.status_code == 200 and "Support console" not in response.content.decode()
+
+
+def test_the_support_console_link_shows_only_to_staff_with_the_permission(staff_client, sales_executive_client, back_office_client):
+    link = f'href="{reverse("chat:console")}"'
+    assert link in staff_client.get(reverse("help:home")).content.decode()
+    assert link in back_office_client.get(reverse("help:home")).content.decode()
+    page = sales_executive_client.get(reverse("help:home")).content.decode()
+    assert link not in page and "Support console" not in page
+    assert "Sales console" in page  # still staff: the rest of the staff header is there
+
+
+def test_a_superuser_answers_in_the_console_without_being_given_the_permission(back_office_client, back_office, visitor_chat):
+    assert back_office_client.get(reverse("chat:console")).status_code == 200
+    response = back_office_client.post(reverse("chat:console-message-post", args=[visitor_chat.pk]), {"text": "Superuser here"})
+    assert response.status_code == 302
+    assert visitor_chat.messages.get(side=Side.AGENT).author == back_office
+
+
 def test_the_console_sends_a_visitor_to_sign_in(visitor_chat):
     for method, url, headers in _console_urls(visitor_chat.pk):
         response = getattr(Client(), method)(url, headers=headers)
@@ -82,22 +118,23 @@ def test_the_console_list_costs_the_same_queries_with_1_or_20_chats(staff_client
     for n in range(count):
         conversation = ConversationFactory(account=account if n % 2 else None)
         MessageFactory.create_batch(2, conversation=conversation)
-    # The session, the staff user, the open chats with their accounts and unread counts.
-    with django_assert_num_queries(3):
+    # The staff user, its permissions and its groups' (the session is read from the cache), the open chats
+    # with their accounts and unread counts.
+    with django_assert_num_queries(4):
         response = staff_client.get(reverse("chat:console"), headers=HTMX)
     assert response.content.decode().count("data-conversation=") == count
 
 
-def test_staff_reply_reaches_the_customer_under_the_staff_members_name(staff_client, sales_executive, visitor_client, visitor_chat):
-    sales_executive.first_name, sales_executive.last_name = "Sara", "Soto"
-    sales_executive.save()
+def test_staff_reply_reaches_the_customer_under_the_staff_members_name(staff_client, support_agent, visitor_client, visitor_chat):
+    support_agent.first_name, support_agent.last_name = "Sara", "Soto"
+    support_agent.save()
     first = visitor_chat.messages.get()
     response = staff_client.post(
         reverse("chat:console-message-post", args=[visitor_chat.pk]), {"text": "Yes, we ship to Lima.", "after": first.pk}, headers=HTMX
     )
     reply = visitor_chat.messages.latest("pk")
     assert response.status_code == 200 and _ids(response.content.decode()) == [reply.pk]
-    assert (reply.side, reply.author, reply.author_name) == (Side.AGENT, sales_executive, "Sara Soto")
+    assert (reply.side, reply.author, reply.author_name) == (Side.AGENT, support_agent, "Sara Soto")
     seen = visitor_client.get(reverse("chat:messages", args=[visitor_chat.pk]), {"after": first.pk}, headers=HTMX).content.decode()
     assert "Yes, we ship to Lima." in seen and "Sara Soto" in seen and "agent" in seen
 
@@ -129,17 +166,18 @@ def test_the_console_poll_brings_new_customer_messages_and_marks_them_read(staff
 def test_the_console_poll_costs_the_same_queries_with_1_or_50_new_messages(staff_client, count, django_assert_num_queries):
     conversation = ConversationFactory()
     MessageFactory.create_batch(count, conversation=conversation)
-    # The session, the staff user, the conversation, its new messages, the read mark.
-    with django_assert_num_queries(5):
+    # The staff user, its permissions and its groups' (the session is read from the cache), the conversation,
+    # its new messages, the read mark.
+    with django_assert_num_queries(6):
         response = staff_client.get(reverse("chat:console-messages", args=[conversation.pk]), {"after": 0}, headers=HTMX)
     assert len(_ids(response.content.decode())) == count
 
 
-def test_close_conversation_keeps_it_and_takes_it_off_the_list(staff_client, sales_executive, visitor_client, visitor_chat):
+def test_close_conversation_keeps_it_and_takes_it_off_the_list(staff_client, support_agent, visitor_client, visitor_chat):
     response = staff_client.post(reverse("chat:console-close", args=[visitor_chat.pk]), follow=True)
     assert f"Conversation #{visitor_chat.pk} is closed." in response.content.decode()
     visitor_chat.refresh_from_db()
-    assert (visitor_chat.state, visitor_chat.closed_by, visitor_chat.closed_by_side) == (Conversation.State.CLOSED, sales_executive, Side.AGENT)
+    assert (visitor_chat.state, visitor_chat.closed_by, visitor_chat.closed_by_side) == (Conversation.State.CLOSED, support_agent, Side.AGENT)
     assert "Vera Visitor" not in staff_client.get(reverse("chat:console")).content.decode()
     # Still there to read, for staff and for the customer.
     assert "Do you ship to Lima?" in staff_client.get(reverse("chat:console-conversation", args=[visitor_chat.pk])).content.decode()

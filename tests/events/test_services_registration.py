@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from storefront.events import services
 from storefront.events.models import Registration
@@ -63,20 +64,55 @@ def test_the_email_shows_the_time_in_the_events_country(contact):
 
 
 def test_a_failed_registration_queues_no_email(event, visitor_data):
-    services.event_register_visitor(event=event, **visitor_data)
     with pytest.raises(EventError):
+        services.event_register_visitor(event=event, **{**visitor_data, "email": "not-an-email"})
+    assert not OutboundEmail.objects.exists()
+
+
+def test_the_same_email_twice_whatever_its_case_saves_nothing_and_tells_that_address(event, visitor_data):
+    first = services.event_register_visitor(event=event, **visitor_data)
+
+    again = services.event_register_visitor(event=event, **{**visitor_data, "email": "VERA@Outside.TEST", "first_name": "V."})
+
+    # No refusal for the form to show: it answers as if registered, and nothing changes.
+    assert again is None
+    assert list(Registration.objects.values_list("pk", "first_name")) == [(first.pk, "Vera")]
+    notice = OutboundEmail.objects.get(to="VERA@Outside.TEST")
+    assert notice.subject == "WebStore: you are already registered for Notebook launch"
+    assert "already registered for this event, so nothing was changed" in notice.body_text
+    assert "Hotel Camino Real, Ciudad de México" in notice.body_text and "If it was not you" in notice.body_html
+    assert OutboundEmail.objects.filter(to="vera@outside.test").count() == 1  # the first confirmation only
+
+
+def test_the_already_registered_notice_is_queued_only_after_commit(event, visitor_data, django_capture_on_commit_callbacks):
+    RegistrationFactory(event=event, email="vera@outside.test")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.event_register_visitor(event=event, **visitor_data)
-    assert OutboundEmail.objects.filter(to="vera@outside.test").count() == 1
+        assert mail.outbox == []
+    assert len(callbacks) == 1 and OutboundEmail.objects.filter(to="vera@outside.test").count() == 1
 
 
-def test_the_same_email_twice_is_refused_whatever_its_case(event, visitor_data):
-    services.event_register_visitor(event=event, **visitor_data)
+def test_the_already_registered_notice_goes_at_most_twice_an_hour_to_one_address(event, visitor_data):
+    RegistrationFactory(event=event, email="vera@outside.test")
+    with time_machine.travel("2030-01-01T10:00:00Z", tick=False) as traveller:
+        event.starts_at, event.ends_at = timezone.now() + timedelta(days=5), timezone.now() + timedelta(days=5, hours=2)
+        event.save()
+        for _attempt in range(5):
+            assert services.event_register_visitor(event=event, **visitor_data) is None
+        assert OutboundEmail.objects.filter(to="vera@outside.test").count() == services.ALREADY_REGISTERED_EMAILS_PER_HOUR
+        traveller.shift(timedelta(minutes=61))
+        services.event_register_visitor(event=event, **visitor_data)
+    assert OutboundEmail.objects.filter(to="vera@outside.test").count() == services.ALREADY_REGISTERED_EMAILS_PER_HOUR + 1
 
-    with pytest.raises(EventError, match="already registered") as caught:
-        services.event_register_visitor(event=event, **{**visitor_data, "email": "VERA@Outside.TEST", "first_name": "V."})
 
-    assert caught.value.field == "email"
-    assert Registration.objects.count() == 1
+def test_a_full_event_answers_the_form_the_same_for_a_registered_and_a_new_email(visitor_data):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event, email="vera@outside.test")
+
+    for email in ["vera@outside.test", "new@outside.test"]:
+        with pytest.raises(EventError, match="This event is full"):
+            services.event_register_visitor(event=event, **{**visitor_data, "email": email})
+    assert not OutboundEmail.objects.exists()
 
 
 def test_a_contact_registering_twice_is_refused(event, contact):
@@ -87,19 +123,61 @@ def test_a_contact_registering_twice_is_refused(event, contact):
     assert Registration.objects.count() == 1
 
 
-def test_a_contact_is_refused_after_registering_with_the_form_under_its_email(event, contact, visitor_data):
-    services.event_register_visitor(event=event, **{**visitor_data, "email": "Carlos@Acme.test"})
+def test_a_contact_takes_over_a_registration_made_with_the_form_under_its_email(event, contact, visitor_data):
+    # Given someone registered Carlos's email with the form, under another name and company.
+    squatted = services.event_register_visitor(
+        event=event, **{**visitor_data, "first_name": "Mallory", "last_name": "Squatter", "company": "Squat Inc", "email": "Carlos@Acme.test"}
+    )
+
+    # When Carlos registers as a customer's contact.
+    registration = services.event_register_contact(event=event, contact=contact)
+
+    # Then the same registration (its seat) is now his, with his own data, and he gets his confirmation.
+    assert registration.pk == squatted.pk and Registration.objects.count() == 1
+    registration.refresh_from_db()
+    assert registration.contact == contact and registration.kind == Registration.Kind.CUSTOMER_CONTACT
+    assert (registration.first_name, registration.last_name, registration.company) == ("Carlos", "Bermudez", "Acme Reseller")
+    assert (registration.email, registration.position, registration.country) == ("carlos@acme.test", "Buyer", "MX")
+    confirmation = OutboundEmail.objects.filter(to="carlos@acme.test").get()
+    assert "Hello Carlos" in confirmation.body_text and "customer's contact" in confirmation.body_text
+    assert "Mallory" not in confirmation.body_text
+
+
+def test_a_contact_takes_over_its_emails_registration_even_when_the_event_is_full(contact, visitor_data):
+    event = EventFactory(capacity=1)
+    squatted = services.event_register_visitor(event=event, **{**visitor_data, "email": "carlos@acme.test"})
+
+    registration = services.event_register_contact(event=event, contact=contact)
+
+    assert registration.pk == squatted.pk and registration.contact == contact and event.registrations.count() == 1
+
+
+def test_a_contact_cannot_take_over_its_emails_registration_once_the_event_started(contact, visitor_data):
+    event = EventFactory(starts_at="2030-06-01T15:00:00Z", ends_at="2030-06-01T18:00:00Z")
+    with time_machine.travel("2030-06-01T14:00:00Z", tick=False):
+        services.event_register_visitor(event=event, **{**visitor_data, "email": "carlos@acme.test"})
+    with time_machine.travel("2030-06-01T15:00:00Z", tick=False):
+        with pytest.raises(EventError, match="closed when it started"):
+            services.event_register_contact(event=event, contact=contact)
+    assert Registration.objects.get().contact is None
+
+
+def test_a_contact_does_not_take_over_another_contacts_registration_under_the_same_email(event, contact, admin_contact):
+    RegistrationFactory(event=event, kind=Registration.Kind.CUSTOMER_CONTACT, contact=admin_contact, email="carlos@acme.test")
 
     with pytest.raises(EventError, match="You are already registered"):
         services.event_register_contact(event=event, contact=contact)
-    assert Registration.objects.count() == 1
+    assert Registration.objects.get().contact == admin_contact
 
 
-def test_the_form_with_a_contacts_email_is_refused_after_the_contact_registered(event, contact, visitor_data):
-    services.event_register_contact(event=event, contact=contact)
+def test_the_form_with_a_contacts_email_after_the_contact_registered_changes_nothing(event, contact, visitor_data):
+    registration = services.event_register_contact(event=event, contact=contact)
 
-    with pytest.raises(EventError, match="carlos@acme.test is already registered"):
-        services.event_register_visitor(event=event, **{**visitor_data, "email": "carlos@acme.test"})
+    assert services.event_register_visitor(event=event, **{**visitor_data, "email": "carlos@acme.test"}) is None
+
+    registration.refresh_from_db()
+    assert registration.contact == contact and registration.first_name == "Carlos" and Registration.objects.count() == 1
+    assert OutboundEmail.objects.filter(to="carlos@acme.test", subject__contains="already registered").count() == 1
 
 
 def test_the_same_person_may_register_for_two_events(event, contact):
@@ -125,8 +203,27 @@ def test_a_registration_refused_by_the_constraint_gets_the_double_registration_m
         return found.none() if "email__iexact" in kwargs else found
 
     monkeypatch.setattr(manager, "filter", filter_blind_to_emails)
-    with pytest.raises(EventError, match="already registered"):
-        services.event_register_visitor(event=event, **visitor_data)
+    assert services.event_register_visitor(event=event, **visitor_data) is None
+    assert Registration.objects.count() == 1
+    assert OutboundEmail.objects.filter(to="vera@outside.test", subject__contains="already registered").count() == 1
+
+
+def test_a_takeover_refused_by_the_constraint_gets_the_double_registration_message(event, contact, visitor_data, monkeypatch):
+    # As if another request registered Carlos between the check and the update.
+    squatted = services.event_register_visitor(event=event, **{**visitor_data, "email": "carlos@acme.test"})
+    RegistrationFactory(event=event, email="elsewhere@acme.test", kind=Registration.Kind.CUSTOMER_CONTACT, contact=contact)
+    manager = Registration.objects
+    real_filter = manager.filter
+
+    def filter_blind_to_contacts(*args, **kwargs):
+        found = real_filter(*args, **kwargs)
+        return found.none() if "contact" in kwargs else found
+
+    monkeypatch.setattr(manager, "filter", filter_blind_to_contacts)
+    with pytest.raises(EventError, match="You are already registered"):
+        services.event_register_contact(event=event, contact=contact)
+    squatted.refresh_from_db()
+    assert squatted.contact is None and squatted.first_name == "Vera"
 
 
 def test_a_full_event_refuses_with_a_message(visitor_data):
@@ -170,6 +267,9 @@ def test_an_unpublished_event_refuses_registration(contact):
         ("email", "not-an-email", "Enter a valid email address."),
         ("phone", "1" * 41, "at most 40 characters"),
         ("country", "XX", "Choose one of the countries in the list."),
+        ("first_name", "Ve\x07ra", "Remove the invisible control characters"),
+        ("company", "Outside \u202eoC", "Remove the invisible control characters"),
+        ("phone", "\x9b305 555", "Remove the invisible control characters"),
     ],
 )
 def test_bad_visitor_data_is_refused_with_the_field_and_nothing_saved(event, visitor_data, field, value, message):

@@ -131,8 +131,8 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_events(client, d
 @pytest.mark.parametrize("size", [1, 6])
 def test_the_list_for_a_contact_costs_the_same_queries_whatever_the_number_of_events(contact_client, django_assert_num_queries, size):
     EventFactory.create_batch(size, country="MX", capacity=10)
-    # The session, the signed-in user with its contact, and the events.
-    with django_assert_num_queries(3):
+    # The signed-in user with its contact, and the events (the session is read from the cache).
+    with django_assert_num_queries(2):
         contact_client.get(LIST)
 
 
@@ -184,13 +184,21 @@ def test_a_contact_registering_twice_gets_a_message_and_one_registration(contact
     assert Registration.objects.count() == 1
 
 
-def test_a_contact_is_refused_after_its_email_was_registered_with_the_form(contact_client, event, visitor_data):
-    services.event_register_visitor(event=event, **{**visitor_data, "email": "CARLOS@acme.test"})
+def test_a_contact_whose_email_was_registered_with_the_form_registers_and_takes_it_over(contact_client, contact, event, visitor_data):
+    # Given a visitor registered Carlos's email under another name.
+    services.event_register_visitor(event=event, **{**visitor_data, "first_name": "Mallory", "email": "CARLOS@acme.test"})
+
+    # Carlos is still offered "Register", not told he is registered.
+    page = contact_client.get(_detail(event)).content.decode()
+    assert page.count(">Register</button>") == 1 and "You are registered for this event" not in page
 
     response = contact_client.post(reverse("events:register-contact", args=[event.pk]), follow=True)
 
-    assert "You are already registered for this event." in response.content.decode()
-    assert Registration.objects.count() == 1
+    page = response.content.decode()
+    assert "You are registered for Notebook launch. We sent the confirmation to carlos@acme.test." in page
+    assert "You are already registered" not in page
+    registration = Registration.objects.get()
+    assert registration.contact == contact and registration.first_name == "Carlos" and registration.company == "Acme Reseller"
 
 
 def test_a_visitor_choosing_the_customers_contact_way_is_sent_to_sign_in_and_back(client, event):
@@ -226,17 +234,54 @@ def test_a_visitor_registers_with_the_form(client, event, visitor_data):
     assert OutboundEmail.objects.filter(to="vera@outside.test").count() == 1
 
 
-def test_a_visitor_registering_an_email_twice_gets_the_message_on_the_form(client, event, visitor_data):
+def test_the_form_answers_the_same_whether_or_not_the_email_is_registered(event, contact, visitor_data):
+    # Given carlos@acme.test is registered (as a contact) and nobody@outside.test is not.
+    services.event_register_contact(event=event, contact=contact)
     url = reverse("events:register-visitor", args=[event.pk])
-    client.post(url, visitor_data)
 
-    response = client.post(url, {**visitor_data, "email": "Vera@Outside.test"})
+    answers = []
+    for email in ["Carlos@Acme.test", "nobody@outside.test"]:
+        response = Client().post(url, {**visitor_data, "email": email}, follow=True)
+        page = response.content.decode()
+        assert "is already registered" not in page and "You are already registered" not in page
+        answers.append((response.status_code, response.redirect_chain, _messages(response)))
+
+    assert answers[0] == (
+        200, [(_detail(event), 302)], ["Vera Visitor is registered for Notebook launch. We sent the confirmation to Carlos@Acme.test."]
+    )
+    assert answers[1] == (
+        200, [(_detail(event), 302)], ["Vera Visitor is registered for Notebook launch. We sent the confirmation to nobody@outside.test."]
+    )
+    # Carlos's registration is untouched and he is told by email; the new address is registered.
+    assert Registration.objects.get(email="carlos@acme.test").contact == contact
+    assert Registration.objects.filter(email="nobody@outside.test").exists() and Registration.objects.count() == 2
+    assert OutboundEmail.objects.filter(to="Carlos@Acme.test", subject__contains="already registered").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", "Ve\x07ra"),
+        ("last_name", "Vis\x1bitor"),
+        ("company", "Outside \u202eoC"),
+        ("position", "Ow\u2066ner"),
+        ("phone", "305\x85555"),
+        ("email", "vera\u202e@outside.test"),
+    ],
+)
+def test_control_and_bidi_characters_are_refused_on_their_field_with_what_was_typed_kept(client, event, visitor_data, field, value):
+    response = client.post(reverse("events:register-visitor", args=[event.pk]), {**visitor_data, field: value})
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Vera@Outside.test is already registered for this event." in page
-    assert 'value="Outside Co"' in page
-    assert Registration.objects.count() == 1
+    form = response.context["form"]
+    assert "Remove the invisible control characters from this field" in " ".join(form.errors[field])
+    assert list(form.errors) == [field]
+    assert "Remove the invisible control characters from this field" in page
+    # What was typed comes back, the refused field as it was and the others too.
+    assert form[field].value() == value
+    assert all(form[name].value() == visitor_data[name] for name in visitor_data if name != field)
+    assert not Registration.objects.exists() and not OutboundEmail.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -254,3 +254,43 @@ def test_demo_seeding_keeps_a_price_list_an_account_already_has():
 
     orbit.refresh_from_db()
     assert orbit.price_list.code == "GOLD-COP"
+
+
+def test_categories_adds_variants_of_the_subcategories_up_to_that_count():
+    _seed(60, categories=300)
+
+    assert Category.objects.count() == 300
+    assert Category.objects.filter(name="Business Notebooks (Refurbished)", parent__name="Notebooks").exists()
+    assert not Category.objects.filter(parent__parent__isnull=False).exists()
+
+
+def test_categories_twice_reuses_the_variants():
+    _seed(20, categories=260)
+    _seed(20, categories=260)
+
+    assert Category.objects.count() == 260
+
+
+def test_categories_below_the_built_in_tree_is_refused():
+    with pytest.raises(CommandError, match="at least"):
+        _seed(10, categories=10)
+
+
+def test_price_lists_adds_partner_lists_over_the_base_lists_each_below_base():
+    _seed(300, price_lists=12)
+
+    partners = PriceList.objects.filter(code__startswith="PARTNER-")
+    assert PriceList.objects.count() == 12 and partners.count() == 6
+    assert all(p.base.code == f"BASE-{p.currency}" for p in partners)
+    base = {(sku, code): amount for sku, code, amount in Price.objects.values_list("product__sku", "price_list__code", "amount")}
+    partner_prices = Price.objects.filter(price_list__in=partners).select_related("product", "price_list__base")
+    assert partner_prices.exists()
+    assert all(p.amount < base[(p.product.sku, p.price_list.base.code)] for p in partner_prices)
+
+
+def test_without_partner_lists_the_same_seed_gives_the_same_catalog_as_before_the_option():
+    _seed(40, seed=5)
+    plain = _snapshot()
+    _seed(40, seed=5, replace=True, price_lists=len(seed_catalog.PRICE_LISTS), categories=None)
+
+    assert _snapshot() == plain

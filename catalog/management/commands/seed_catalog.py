@@ -3,6 +3,9 @@
 `manage.py seed_catalog --products 100000 --seed 7` builds ~30 top categories with their
 subcategories, ~100 brands, the products, the base and Gold price lists in MXN, COP and USD, four
 warehouses with their stock, then derives availability, search text and listing filters.
+`--categories 300` adds variants of the subcategories (Refurbished, Outlet...) until the catalog has
+that many categories; `--price-lists 20` adds partner lists over the base lists, each pricing a share
+of the products below base (the benchmark's tiers use both).
 
 Without --replace a second run adds more products: categories, brands, warehouses and price lists are
 found by their slug or code and reused, and SKUs continue from the highest one seeded before. With
@@ -18,6 +21,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -46,6 +50,12 @@ CHUNK_SIZE = 5000
 # A preferential (Gold) price covers this share of products, this far below the base price.
 GOLD_SHARE = 0.30
 GOLD_DISCOUNT = (0.03, 0.12)
+# A partner list (beyond the Base and Gold lists) covers this share of products, this far below base.
+PARTNER_SHARE = 0.15
+PARTNER_DISCOUNT = (0.02, 0.08)
+PARTNER_CURRENCIES = ("MXN", "COP", "USD")
+# Subcategory variants added, round after round, when --categories asks for more than the tree holds.
+VARIANTS = ("Refurbished", "Outlet", "Education", "Government", "Bundles", "Spare Parts", "Accessories Kits")
 # Hardware products with no stock anywhere; some of them have a delivery on its way.
 OUT_OF_STOCK_SHARE = 0.17
 INCOMING_WHEN_OUT = 0.6
@@ -175,14 +185,36 @@ def _free_slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def _categories(rng: random.Random) -> list[_Leaf]:
+def tree_with(categories: int | None) -> list[tuple[str, str, list[Subcategory]]]:
+    """The built-in tree, with variants of its subcategories added until it holds `categories` rows
+    (top categories included); the same count always gives the same variants."""
+    size = len(TREE) + sum(len(specs) for _, _, specs in TREE)
+    if categories is None or categories == size:
+        return TREE
+    if categories < size:
+        raise CommandError(f"--categories must be at least {size} (the built-in tree).")
+    extra: dict[str, list[Subcategory]] = {top: [] for top, _, _ in TREE}
+    wanted = categories - size
+    for variant in VARIANTS:
+        for top, _, specs in TREE:
+            for spec in specs:
+                if wanted == 0:
+                    break
+                extra[top].append(dataclass_replace(spec, name=f"{spec.name} ({variant})", noun=spec.noun or _singular(spec.name)))
+                wanted -= 1
+    if wanted:
+        raise CommandError(f"--categories can be at most {size + len(VARIANTS) * (size - len(TREE))}.")
+    return [(top, prefix, specs + extra[top]) for top, prefix, specs in TREE]
+
+
+def _categories(rng: random.Random, tree: list[tuple[str, str, list[Subcategory]]] = TREE) -> list[_Leaf]:
     # Found by name under their parent, not by slug: a back-office category may already hold a slug
     # at the other level, and a subcategory must never land under a subcategory.
     taken = set(Category.objects.values_list("slug", flat=True))
-    tops = {c.name: c for c in Category.objects.filter(parent__isnull=True, name__in=[name for name, _, _ in TREE])}
+    tops = {c.name: c for c in Category.objects.filter(parent__isnull=True, name__in=[name for name, _, _ in tree])}
     new_tops = [
         Category(name=name, slug=_free_slug(name, taken), position=position)
-        for position, (name, _, _) in enumerate(TREE)
+        for position, (name, _, _) in enumerate(tree)
         if name not in tops
     ]
     for category in Category.objects.bulk_create(new_tops):
@@ -190,7 +222,7 @@ def _categories(rng: random.Random) -> list[_Leaf]:
     subs = {(c.parent_id, c.name): c for c in Category.objects.filter(parent__in=list(tops.values()))}
     new_subs = [
         Category(name=spec.name, slug=_free_slug(spec.name, taken), parent=tops[top], position=position)
-        for top, _, specs in TREE
+        for top, _, specs in tree
         for position, spec in enumerate(specs)
         if (tops[top].pk, spec.name) not in subs
     ]
@@ -206,7 +238,7 @@ def _categories(rng: random.Random) -> list[_Leaf]:
             FAMILIES[spec.family],
             rng.uniform(0.4, 1.6),
         )
-        for top, prefix, specs in TREE
+        for top, prefix, specs in tree
         for spec in specs
     ]
 
@@ -229,9 +261,23 @@ def _warehouses() -> list[Warehouse]:
     return [existing[code] for code, _, _ in WAREHOUSES]
 
 
-def _price_lists() -> dict[str, PriceList]:
-    lists = {p.code: p for p in PriceList.objects.filter(code__in=[code for code, _, _, _ in PRICE_LISTS])}
-    for code, name, currency, base in PRICE_LISTS:
+def partner_price_lists(count: int | None) -> list[tuple[str, str, str, str]]:
+    """(code, name, currency, base code) of the partner lists that bring the lists to `count`."""
+    if count is None or count == len(PRICE_LISTS):
+        return []
+    if count < len(PRICE_LISTS):
+        raise CommandError(f"--price-lists must be at least {len(PRICE_LISTS)} (the Base and Gold lists).")
+    extra = []
+    for n in range(1, count - len(PRICE_LISTS) + 1):
+        currency = PARTNER_CURRENCIES[(n - 1) % len(PARTNER_CURRENCIES)]
+        extra.append((f"PARTNER-{n:02d}-{currency}", f"Partner {n:02d} {currency}", currency, f"BASE-{currency}"))
+    return extra
+
+
+def _price_lists(partners: list[tuple[str, str, str, str]] = ()) -> dict[str, PriceList]:
+    wanted = [*PRICE_LISTS, *partners]
+    lists = {p.code: p for p in PriceList.objects.filter(code__in=[code for code, _, _, _ in wanted])}
+    for code, name, currency, base in wanted:
         if code not in lists:
             lists[code] = PriceList.objects.create(code=code, name=name, currency=currency, base=lists.get(base) if base else None)
     return lists
@@ -292,7 +338,9 @@ def _product(rng: random.Random, leaf: _Leaf, brand: Brand, style: int, number: 
     return product
 
 
-def _prices(rng: random.Random, product: Product, leaf: _Leaf, lists: dict[str, PriceList]) -> list[Price]:
+def _prices(
+    rng: random.Random, product: Product, leaf: _Leaf, lists: dict[str, PriceList], partners: list[tuple[str, str, str, str]] = ()
+) -> list[Price]:
     # Log-uniform within the subcategory's range: cheap models are as common as dear ones.
     usd = leaf.spec.usd_low * (leaf.spec.usd_high / leaf.spec.usd_low) ** rng.random()
     mxn = usd * MXN_PER_USD * rng.uniform(0.98, 1.03)
@@ -305,6 +353,11 @@ def _prices(rng: random.Random, product: Product, leaf: _Leaf, lists: dict[str, 
             Price(price_list=lists[f"GOLD-{currency}"], product=product, amount=_money(float(amount) * keep, HUNDRED if currency == "COP" else CENT))
             for currency, amount in base.items()
         ]
+    # Drawn only when there are partner lists, so that a catalog without them keeps its prices.
+    for code, _, currency, _ in partners:
+        if rng.random() < PARTNER_SHARE:
+            keep = 1 - rng.uniform(*PARTNER_DISCOUNT)
+            prices.append(Price(price_list=lists[code], product=product, amount=_money(float(base[currency]) * keep, HUNDRED if currency == "COP" else CENT)))
     return prices
 
 
@@ -331,18 +384,29 @@ def _stock(rng: random.Random, product: Product, warehouses: list[Warehouse], to
     return rows or [Stock(product=product, warehouse=warehouses[0], quantity=rng.randrange(1, 20))]
 
 
-def catalog_seed(*, products: int, seed: int, replace: bool = False, today: date | None = None) -> SeedResult:
-    """Write `products` made-up products with prices and stock (after deleting the catalog if `replace`)."""
+def catalog_seed(
+    *,
+    products: int,
+    seed: int,
+    replace: bool = False,
+    today: date | None = None,
+    categories: int | None = None,
+    price_lists: int | None = None,
+) -> SeedResult:
+    """Write `products` made-up products with prices and stock (after deleting the catalog if `replace`),
+    in at least `categories` categories and `price_lists` price lists when given."""
     started = time.monotonic()
     today = today or timezone.localdate()
     rng = random.Random(seed)
     counts = {"prices": 0, "stock": 0}
+    tree = tree_with(categories)
+    partners = partner_price_lists(price_lists)
     with transaction.atomic():
         deleted, deactivated = _catalog_delete() if replace else (0, 0)
-        leaves = _categories(rng)
+        leaves = _categories(rng, tree)
         brands = _brands()
         warehouses = _warehouses()
-        lists = _price_lists()
+        lists = _price_lists(partners)
         first = _next_number()
         style = {name: index % 4 for index, name in enumerate(BRANDS)}
         picks = rng.choices(leaves, weights=[leaf.weight for leaf in leaves], k=products)
@@ -358,7 +422,7 @@ def catalog_seed(*, products: int, seed: int, replace: bool = False, today: date
             prices: list[Price] = []
             stock: list[Stock] = []
             for product, leaf in made:
-                prices += _prices(rng, product, leaf, lists)
+                prices += _prices(rng, product, leaf, lists, partners)
                 stock += _stock(rng, product, warehouses, today)
             Price.objects.bulk_create(prices)
             Stock.objects.bulk_create(stock)
@@ -409,13 +473,23 @@ class Command(BaseCommand):
         parser.add_argument("--products", type=int, default=2000, help="How many products to add (default 2000).")
         parser.add_argument("--seed", type=int, default=None, help="Seed of the generator; a random one is chosen and shown when omitted.")
         parser.add_argument("--replace", action="store_true", help="Delete the catalog before seeding.")
+        parser.add_argument(
+            "--categories", type=int, default=None,
+            help="Categories in all, top ones included: variants of the subcategories are added to reach it (default: the built-in tree).",
+        )
+        parser.add_argument(
+            "--price-lists", type=int, default=None,
+            help="Price lists in all: partner lists over the base lists are added to reach it (default: the six Base and Gold lists).",
+        )
 
-    def handle(self, *args, products: int, seed: int | None, replace: bool, **options) -> None:
+    def handle(
+        self, *args, products: int, seed: int | None, replace: bool, categories: int | None = None, price_lists: int | None = None, **options
+    ) -> None:
         if products < 0:
             raise CommandError("--products must be zero or more.")
         if seed is None:
             seed = random.SystemRandom().randrange(1, 1_000_000)
-        result = catalog_seed(products=products, seed=seed, replace=replace)
+        result = catalog_seed(products=products, seed=seed, replace=replace, categories=categories, price_lists=price_lists)
         if replace:
             self.stdout.write(f"Deleted {result.deleted} products; deactivated {result.deactivated} still referenced.")
         self.stdout.write(

@@ -1,0 +1,1 @@
+"""The store's benchmark: every hot path measured against its floor in the same run (`make bench`)."""

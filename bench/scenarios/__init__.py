@@ -1,0 +1,1 @@
+"""Scenario modules: each exposes `run(tier: str, samples: int) -> list[Result]`."""

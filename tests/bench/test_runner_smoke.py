@@ -1,0 +1,43 @@
+"""The runner end to end on the tiny tier (a few hundred products, 3 samples): data, pages, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.bench
+def test_the_runner_measures_the_pages_on_a_tiny_tier_and_writes_its_report(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench-tiny.sqlite3'}"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--tier", "tiny", "--samples", "3", "--only", "pages", "--no-load", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "bench/results.json").read_text())
+    assert {"cpu", "cores", "python", "database", "platform"} <= set(data["machine"])
+    names = {row["name"] for row in data["scenarios"]}
+    assert {"product page", "add to cart (htmx)", "sign-in", "search, selective term", "search, broad term"} <= names
+    assert all(row["tier"] == "tiny" and row["samples"] == 3 and row["ratio"] > 0 for row in data["scenarios"])
+    assert (tmp_path / "docs/performance.png").stat().st_size > 0
+    doc = (tmp_path / "docs/performance.md").read_text()
+    assert "| product page | tiny |" in doc and "bench:results:start" in doc
+
+
+def test_tier_xl_is_refused_on_sqlite(monkeypatch, capsys):
+    from bench.__main__ import main
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    assert main(["--tier", "xl"]) == 2
+    assert "PostgreSQL only" in capsys.readouterr().err

@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 
 from accounts.models import Account
-from bench.scenarios import heavy
+from bench.scenarios.heavy import common
+from bench.scenarios.heavy import orders as placing
 from catalog.models import Stock
 from catalog.services import availability_refresh
 from orders.models import Order
@@ -26,7 +27,7 @@ def bench_catalogue(account, price_lists):
     """POOL + 1 products priced on the base list, 50 units each in a Mexican warehouse."""
     warehouse = WarehouseFactory(code="MX-BENCH", country="MX")
     products = []
-    for n in range(heavy.POOL + 1):
+    for n in range(common.POOL + 1):
         product = ProductFactory(sku=f"BENCH-{n:02d}")
         PriceFactory(price_list=price_lists["base"], product=product, amount=Decimal("10.00") + n)
         StockFactory(product=product, warehouse=warehouse, quantity=50)
@@ -58,21 +59,21 @@ def _in_a_thread(call):
 
 
 def _place_both(fx, tag: str, limit: Decimal = Decimal("100000.00")):
-    accounts = heavy.make_accounts(fx, tag=tag, limits=[limit, limit])
-    buyers = heavy.make_buyers(tag=tag, accounts=accounts, carts=[heavy.cart_for(fx, 0), heavy.cart_for(fx, 0)])
+    accounts = common.make_accounts(fx, tag=tag, limits=[limit, limit])
+    buyers = common.make_buyers(tag=tag, accounts=accounts, carts=[common.cart_for(fx, 0), common.cart_for(fx, 0)])
     return accounts, buyers
 
 
 def test_the_hand_written_orders_make_the_same_writes_as_order_place(bench_catalogue):
     # Given two contacts of two bench accounts with the same cart
-    fx = heavy.fixture()
+    fx = common.fixture()
     accounts, (store_buyer, sql_buyer) = _place_both(fx, "same")
-    before = heavy._stock([p.pk for p in fx.products])
+    before = placing._stock([p.pk for p in fx.products])
 
     # When one places it through the store and the other through the hand-written SQL
-    with heavy.queued_tasks():
-        store_order = heavy.store_place(fx, store_buyer, "k-store")()
-        heavy.sql_place(fx, sql_buyer, "k-sql")()
+    with placing.queued_tasks():
+        store_order = placing.store_place(fx, store_buyer, "k-store")()
+        placing.sql_place(fx, sql_buyer, "k-sql")()
 
     # Then both orders have the same total, lines and credit, and took the same units
     sql_order = Order.objects.get(submission_key="k-sql")
@@ -81,13 +82,13 @@ def test_the_hand_written_orders_make_the_same_writes_as_order_place(bench_catal
         store_order.lines.values_list("product_id", "quantity", "line_total")
     )
     assert [a.credit_used for a in Account.objects.filter(pk__in=[a.pk for a in accounts]).order_by("pk")] == [store_order.total] * 2
-    ledger = heavy.ledger_check(heavy.Ledger(), outcomes=[("k-store", store_order), ("k-sql", "k-sql")], accounts=accounts, stock_before=before)
+    ledger = placing.ledger_check(placing.Ledger(), outcomes=[("k-store", store_order), ("k-sql", "k-sql")], accounts=accounts, stock_before=before)
     assert (ledger.problems, ledger.errors, ledger.placed) == ([], [], 2)
 
 
 def test_orders_placed_at_once_pass_the_ledger_in_both_paths(bench_catalogue):
     # Given a tiny catalogue, when 4 resellers place orders at once for a few rounds (and a contention round)
-    result = _in_a_thread(lambda: heavy.orders_scenario(tier="test", resellers=4, samples=2, warmup=1))
+    result = _in_a_thread(lambda: placing.orders_scenario(tier="test", resellers=4, samples=2, warmup=1))
 
     # Then no order is lost or doubled, no unit oversold, no credit overdrawn, nothing "locked"
     assert result.name == "order-place-4"
@@ -97,17 +98,17 @@ def test_orders_placed_at_once_pass_the_ledger_in_both_paths(bench_catalogue):
 
 
 def test_the_ledger_catches_a_doubled_order_an_oversell_and_a_credit_overrun(bench_catalogue):
-    fx = heavy.fixture()
+    fx = common.fixture()
     accounts, (buyer, _other) = _place_both(fx, "bad", limit=Decimal("1000.00"))
-    before = heavy._stock([p.pk for p in fx.products])
-    with heavy.queued_tasks():
-        order = heavy.store_place(fx, buyer, "k-1")()
+    before = placing._stock([p.pk for p in fx.products])
+    with placing.queued_tasks():
+        order = placing.store_place(fx, buyer, "k-1")()
 
     # Stock taken without an order, the credit pushed past its limit, and a refusal that left an order
     Stock.objects.filter(product=fx.products[0]).update(quantity=0)
     Account.objects.filter(pk=accounts[0].pk).update(credit_limit=Decimal("1.00"))
     outcomes = [("k-1", order), ("k-1", OrderError("no")), ("k-2", RuntimeError("database is locked"))]
-    ledger = heavy.ledger_check(heavy.Ledger(), outcomes=outcomes, accounts=accounts, stock_before=before)
+    ledger = placing.ledger_check(placing.Ledger(), outcomes=outcomes, accounts=accounts, stock_before=before)
 
     problems = " | ".join(ledger.problems)
     assert "refused k-1 has an order" in problems

@@ -7,7 +7,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev install-bench system-deps browser-deps messages migrate demo check clean
+.PHONY: run test bench install install-dev system-deps browser-deps messages migrate demo check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,8 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	touch $@
-
 install: system-deps $(VENV)/.installed
 install-dev: system-deps browser-deps $(VENV)/.installed-dev
-install-bench: install-dev $(VENV)/.installed-bench
 
 # WeasyPrint needs Pango, the Spanish catalogue gettext; installed with apt-get where missing (as root).
 system-deps:
@@ -65,7 +60,7 @@ test: install-dev messages
 # its floor in the same run, and writes bench/results.json, the table and docs/performance.md. It
 # reports timings; it never fails on one.
 TIER ?= m
-bench: install-bench messages
+bench: install-dev messages
 	$(BIN)/python -m bench --tier $(TIER) $(BENCH_ARGS)
 
 check: install

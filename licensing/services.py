@@ -23,7 +23,6 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,7 +34,7 @@ from orders.models import Invoice
 from orders.services import MAX_QUANTITY, OrderError, staff_check
 from storefront.emails import email_queue
 from storefront.errors import DomainError
-from storefront.money import money
+from storefront.money import money, money_text
 
 State = LicenceOrder.State
 # A processed order may be cancelled this many days after it was processed, by a replacement order.
@@ -63,9 +62,6 @@ class LineRequest:
 def certificate_delay() -> timedelta:
     return timedelta(hours=getattr(settings, "VL_CERTIFICATE_DELAY_HOURS", 24))
 
-
-def _amount(value: Decimal) -> str:
-    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def _url(name: str, *args) -> str:
@@ -200,7 +196,7 @@ def vl_order_place(
             if requested > list_price:
                 raise LicensingError(
                     _("%(sku)s: the special price is above the list price (%(price)s %(currency)s); leave it empty to pay the list price.")
-                    % {"sku": product.sku, "price": _amount(list_price), "currency": account.currency},
+                    % {"sku": product.sku, "price": money_text(list_price), "currency": account.currency},
                     line=product.pk,
                 )
             if requested == list_price:
@@ -222,16 +218,16 @@ def vl_order_place(
     if expected_total is not None and total != expected_total:
         raise LicensingError(
             _("Prices changed since this page was shown: the total is now %(total)s %(currency)s. Check it and press Finish order again.")
-            % {"total": _amount(total), "currency": account.currency},
+            % {"total": money_text(total), "currency": account.currency},
             field="expected_total",
         )
     if total > account.credit_available:
         raise LicensingError(
             _("The order (%(total)s %(currency)s) exceeds your available credit (%(available)s %(currency)s) by %(missing)s %(currency)s.")
             % {
-                "total": _amount(total),
-                "available": _amount(account.credit_available),
-                "missing": _amount(total - account.credit_available),
+                "total": money_text(total),
+                "available": money_text(account.credit_available),
+                "missing": money_text(total - account.credit_available),
                 "currency": account.currency,
             }
         )
@@ -394,7 +390,7 @@ def vl_order_counter_offer(*, actor: User, order: LicenceOrder, prices: dict[int
         if price > line.list_price:
             raise LicensingError(
                 _("%(sku)s: the offer is above the list price (%(price)s %(currency)s).")
-                % {"sku": line.sku, "price": _amount(line.list_price), "currency": locked.currency},
+                % {"sku": line.sku, "price": money_text(line.list_price), "currency": locked.currency},
                 field=f"price-{line.pk}",
                 line=line.pk,
             )
@@ -440,7 +436,7 @@ def vl_counter_offer_accept(*, contact: Contact, order: LicenceOrder) -> Licence
     if extra > 0 and extra > account.credit_available:
         raise LicensingError(
             _("Accepting needs %(extra)s %(currency)s more credit; %(available)s %(currency)s are available.")
-            % {"extra": _amount(extra), "available": _amount(account.credit_available), "currency": locked.currency}
+            % {"extra": money_text(extra), "available": money_text(account.credit_available), "currency": locked.currency}
         )
     for line in lines:
         line.save(update_fields=["unit_price", "line_total"])
@@ -549,7 +545,7 @@ def vl_order_cancel(
         if replacement is None:
             raise LicensingError(
                 _("A processed order is cancelled only by a replacement order of equal or greater value (%(total)s %(currency)s or more).")
-                % {"total": _amount(locked.total), "currency": locked.currency},
+                % {"total": money_text(locked.total), "currency": locked.currency},
                 field="replacement",
             )
         replacement = LicenceOrder.objects.select_for_update().filter(pk=replacement.pk, account_id=locked.account_id).first()
@@ -569,7 +565,7 @@ def vl_order_cancel(
         if replacement.total < locked.total:
             raise LicensingError(
                 _("The replacement order (%(replacement)s %(currency)s) is worth less than this order (%(total)s %(currency)s).")
-                % {"replacement": _amount(replacement.total), "total": _amount(locked.total), "currency": locked.currency},
+                % {"replacement": money_text(replacement.total), "total": money_text(locked.total), "currency": locked.currency},
                 field="replacement",
             )
         if LicenceOrder.objects.filter(replaced_by=replacement).exclude(pk=locked.pk).exists():

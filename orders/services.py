@@ -16,7 +16,6 @@ from django.db.models import F, Subquery, Value
 from django.db.models.expressions import Col
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, User
@@ -28,7 +27,7 @@ from orders.selectors import cart_lines_priced
 from orders.shipping import shipment_types_for
 from storefront.emails import email_queue
 from storefront.errors import DomainError
-from storefront.money import money
+from storefront.money import money, money_text
 
 MAX_QUANTITY = 9999
 
@@ -219,9 +218,6 @@ def cart_count(*, contact: Contact) -> int:
 # --- placing an order -----------------------------------------------------------------------------
 
 
-def _amount(value: Decimal) -> str:
-    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
-
 
 def _number(order: Order) -> str:
     return f"SO{order.pk:08d}"
@@ -320,7 +316,7 @@ def _order_place(
         # The page showed another total (a price changed meanwhile): the reseller confirms the new one.
         raise OrderError(
             _("Prices changed since this page was shown: the total is now %(total)s %(currency)s. Check it and press Finish order again.")
-            % {"total": _amount(total), "currency": account.currency},
+            % {"total": money_text(total), "currency": account.currency},
             field="expected_total",
         )
     credit_taken = Decimal("0.00")
@@ -329,9 +325,9 @@ def _order_place(
             raise OrderError(
                 _("The order (%(total)s %(currency)s) exceeds your available credit (%(available)s %(currency)s) by %(missing)s %(currency)s.")
                 % {
-                    "total": _amount(total),
-                    "available": _amount(account.credit_available),
-                    "missing": _amount(total - account.credit_available),
+                    "total": money_text(total),
+                    "available": money_text(account.credit_available),
+                    "missing": money_text(total - account.credit_available),
                     "currency": account.currency,
                 },
                 field="payment_method",

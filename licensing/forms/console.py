@@ -15,14 +15,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from licensing.models import LicenceOrder, LicenceOrderLine
 from licensing.services import cancel_deadline, cancel_refusal
-from storefront.money import money
+from storefront.money import money, money_text
 
 State = LicenceOrder.State
 # The history keeps a note of this length (the order keeps the reason at 500): accept no more, so the
@@ -72,7 +72,7 @@ class CounterOfferForm(forms.Form):
 
     @staticmethod
     def _price_field(line: LicenceOrderLine, currency: str) -> forms.DecimalField:
-        list_price = number_format(line.list_price, decimal_pos=2, use_l10n=True, force_grouping=True)
+        list_price = money_text(line.list_price)
         return forms.DecimalField(
             label=gettext("Price offered for %(sku)s") % {"sku": line.sku},
             max_digits=14,
@@ -106,7 +106,7 @@ class CounterOfferForm(forms.Form):
 
 class ReplacementChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: LicenceOrder) -> str:
-        total = number_format(obj.total, decimal_pos=2, use_l10n=True, force_grouping=True)
+        total = money_text(obj.total)
         return gettext("%(number)s · placed %(date)s · %(total)s %(currency)s · %(status)s") % {
             "number": obj.number,
             "date": date_format(timezone.localtime(obj.placed_at), "Y-m-d"),

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -21,6 +21,7 @@ from catalog.models import Product
 from licensing.models import LicenceOrder
 from licensing.services import MAX_LINES, LineRequest
 from orders.services import MAX_QUANTITY
+from storefront.money import money_text
 
 WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 # Digits, then at most one decimal point with digits after it; the number of decimals is checked apart.
@@ -190,7 +191,7 @@ class ReplacementField(forms.ModelChoiceField):
             "number": obj.number,
             "date": date_format(localtime(obj.placed_at), "Y-m-d"),
             "program": obj.get_program_display(),
-            "total": number_format(obj.total, decimal_pos=2, use_l10n=True, force_grouping=True),
+            "total": money_text(obj.total),
             "currency": obj.currency,
         }
 

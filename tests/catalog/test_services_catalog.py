@@ -127,6 +127,25 @@ def test_availability_sums_each_countrys_warehouses(warehouses):
     }
 
 
+def test_a_change_of_a_stock_rows_quantity_is_reflected_in_its_countrys_availability(warehouses):
+    # The database's trigger (catalog migration 0003): no refresh is called here.
+    product = ProductFactory()
+    mx1 = StockFactory(product=product, warehouse=warehouses["mx1"], quantity=7, incoming_quantity=10, incoming_date=date(2026, 12, 20))
+    StockFactory(product=product, warehouse=warehouses["mx2"], quantity=5, incoming_quantity=4, incoming_date=date(2026, 12, 12))
+    co = StockFactory(product=product, warehouse=warehouses["co"], quantity=3)
+    assert _availability(product) == {}  # rows inserted without a refresh: none yet
+
+    Stock.objects.filter(pk=mx1.pk).update(quantity=2)
+    assert _availability(product) == {"MX": (7, 14, date(2026, 12, 12))}  # inserted when missing
+
+    Stock.objects.bulk_update([Stock(pk=mx1.pk, quantity=9), Stock(pk=co.pk, quantity=0)], ["quantity"])
+    assert _availability(product) == {"MX": (14, 14, date(2026, 12, 12)), "CO": (0, 0, None)}
+
+    # Other columns alone do not fire it (the refresh keeps them).
+    Stock.objects.filter(pk=mx1.pk).update(incoming_quantity=0)
+    assert _availability(product)["MX"] == (14, 14, date(2026, 12, 12))
+
+
 def test_availability_updates_rows_in_place_and_drops_countries_without_stock(warehouses):
     product = ProductFactory()
     mx = StockFactory(product=product, warehouse=warehouses["mx1"], quantity=3)

@@ -127,8 +127,9 @@ def category_tree_forget() -> None:
 # --- products --------------------------------------------------------------------------------------
 
 
-def _priced(products: QuerySet, pricing: Pricing | None, *, via: str = "") -> QuerySet:
-    """The rows with the account's price, volume licensing program and stock in its country.
+def _priced(products: QuerySet, pricing: Pricing | None, *, via: str = "", with_stock: bool = True) -> QuerySet:
+    """The rows with the account's price, volume licensing program and (unless with_stock is False)
+    stock in its country.
 
     `via` is the path to the product when the rows are not products (a cart line's is "product__").
     """
@@ -144,16 +145,21 @@ def _priced(products: QuerySet, pricing: Pricing | None, *, via: str = "") -> Qu
         annotations["base_price"] = FilteredRelation(
             f"{via}prices", condition=Q(**{f"{via}prices__price_list_id": pricing.base_list_id})
         )
-    annotations["stock_here"] = FilteredRelation(
-        f"{via}availability", condition=Q(**{f"{via}availability__country": pricing.country})
-    )
+    if with_stock:
+        annotations["stock_here"] = FilteredRelation(
+            f"{via}availability", condition=Q(**{f"{via}availability__country": pricing.country})
+        )
     products = products.annotate(**annotations)
     price = Coalesce(own, F("base_price__amount")) if pricing.base_list_id else own
-    return products.annotate(
+    products = products.annotate(
         price=price,
         # The volume licensing program, if the product is sold as volume licensing (one row per
         # product at most, so the join adds no rows): such products are ordered from their own page.
         licensing_program=F(f"{via}licensing__program"),
+    )
+    if not with_stock:
+        return products
+    return products.annotate(
         stock_quantity=Coalesce(F("stock_here__quantity"), 0),
         incoming_quantity=F("stock_here__incoming_quantity"),
         incoming_date=F("stock_here__incoming_date"),
@@ -306,10 +312,11 @@ def products_priced(*, product_ids: list[int], pricing: Pricing) -> dict[int, Pr
     return {p.pk: p for p in _priced(Product.objects.filter(pk__in=product_ids), pricing)}
 
 
-def rows_priced(rows: QuerySet, *, pricing: Pricing, via: str) -> QuerySet:
+def rows_priced(rows: QuerySet, *, pricing: Pricing, via: str, with_stock: bool = True) -> QuerySet:
     """Rows that name a product (cart lines: via="product__"), each with the product's price,
-    licensing program and stock for the account, joined in the same query."""
-    return _priced(rows, pricing, via=via)
+    licensing program and (unless with_stock is False: stock rows themselves) stock for the account,
+    joined in the same query."""
+    return _priced(rows, pricing, via=via, with_stock=with_stock)
 
 
 def products_by_code(codes: list[str]) -> dict[str, Product]:

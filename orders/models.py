@@ -3,6 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Case, Value, When
+from django.db.models.functions import Cast, Concat, Right
 from django.utils.translation import gettext_lazy as _
 
 from storefront.models import StateEvent
@@ -21,7 +23,7 @@ class Cart(models.Model):
 
 class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="cart_lines")
     quantity = models.PositiveIntegerField(_("amount"))
     # The price when the line was added, so the cart can say when it has changed since.
     price_seen = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -62,7 +64,22 @@ class Order(models.Model):
         CREDIT = "credit", _("Credit line")
         WIRE = "wire", _("Wire transfer")
 
-    number = models.CharField(_("order number"), max_length=20, unique=True)
+    # "SO" and the id, at least eight digits: written by the database with the row, so placing an
+    # order needs no second statement to number it.
+    number = models.GeneratedField(
+        verbose_name=_("order number"),
+        expression=Concat(
+            Value("SO", output_field=models.TextField()),
+            Case(
+                When(id__lt=10**8, then=Right(Concat(Value("0000000", output_field=models.TextField()), Cast("id", models.TextField())), 8)),
+                default=Cast("id", models.TextField()),
+                output_field=models.TextField(),
+            ),
+        ),
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+        unique=True,
+    )
     account = models.ForeignKey("accounts.Account", verbose_name=_("account"), on_delete=models.PROTECT, related_name="orders")
     placed_by = models.ForeignKey("accounts.Contact", verbose_name=_("placed by"), on_delete=models.PROTECT, related_name="orders")
     state = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.PLACED)

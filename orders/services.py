@@ -1,9 +1,9 @@
 """Every write of the orders domain: the cart, placing an order on the credit line, its states.
 
-Placing an order is one transaction that locks, in this order, the account (its credit), the cart's
-lines and the stock rows of the ordered products (sorted by product and warehouse, so two orders never
-wait on each other in a circle). Prices are read again inside it. Refusals raise OrderError with the
-line and the reason, and leave the cart as it was.
+Placing an order is one transaction that locks, in this order, the account (its credit: one order at
+a time per account) and the stock rows of the ordered products (sorted by product and warehouse, so two
+orders never wait on each other in a circle), read in one query with the cart's lines at prices read
+again inside it. Refusals raise OrderError with the line and the reason, and leave the cart as it was.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Subquery, Value
+from django.db.models import Count, F, Subquery, Value
 from django.db.models.expressions import Col
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -219,10 +219,6 @@ def cart_count(*, contact: Contact) -> int:
 
 
 
-def _number(order: Order) -> str:
-    return f"SO{order.pk:08d}"
-
-
 def order_place(
     *,
     contact: Contact,
@@ -283,34 +279,8 @@ def _order_place(
     if account.is_blocked:
         raise OrderError(_("Your account is blocked: contact your sales executive."))
 
-    # of=("self",): lock the lines, not the products, prices and cart they join; in product order,
-    # like the stock. Each line comes priced for the account: prices are read again here.
-    lines = list(cart_lines_priced(contact=contact, pricing=pricing).select_for_update(of=("self",)).order_by("product_id"))
-    if not lines:
-        raise OrderError(_("Your cart is empty."))
-    product_ids = [line.product_id for line in lines]
-    stock_rows = list(
-        Stock.objects.select_for_update(of=("self",))
-        .filter(product_id__in=product_ids, warehouse__country=account.country)
-        .order_by("product_id", "warehouse_id")
-    )
-    stock_by_product: dict[int, list[Stock]] = {}
-    for row in stock_rows:
-        stock_by_product.setdefault(row.product_id, []).append(row)
-
-    total = Decimal("0.00")
-    for line in lines:
-        reason = _orderable(line.product, line)
-        if reason:
-            raise OrderError(f"{line.product.sku}: {reason}", line=line.pk)
-        available = sum(row.quantity for row in stock_by_product.get(line.product_id, []))
-        if line.quantity > available:
-            raise OrderError(
-                _("%(sku)s: you asked for %(asked)d, only %(available)d are available.")
-                % {"sku": line.product.sku, "asked": line.quantity, "available": available},
-                line=line.pk,
-            )
-        total += money(line.price * line.quantity)
+    lines, stock_by_product = _cart_locked(contact=contact, pricing=pricing, country=account.country)
+    total = _checked_total(lines, stock_by_product)
 
     if expected_total is not None and total != expected_total:
         # The page showed another total (a price changed meanwhile): the reseller confirms the new one.
@@ -337,7 +307,6 @@ def _order_place(
         account.save(update_fields=["credit_used"])
 
     order = Order.objects.create(
-        number=submission_key[:20],
         account=account,
         placed_by=contact,
         shipment_type=shipment_type,
@@ -348,8 +317,6 @@ def _order_place(
         credit_taken=credit_taken,
         submission_key=submission_key,
     )
-    order.number = _number(order)
-    order.save(update_fields=["number"])
     # Locked in product order; the order keeps the cart's order. One INSERT for the lines, one UPDATE
     # for the stock rows and one INSERT for the allocations, whatever the number of lines.
     in_cart_order = sorted(lines, key=lambda cart_line: (cart_line.added_at, cart_line.pk))
@@ -368,10 +335,11 @@ def _order_place(
     allocations: list[StockAllocation] = []
     for order_line in order_lines:
         allocations += _reserve(order_line, stock_by_product[order_line.product_id], order_line.quantity)
+    # The availability of the products follows their stock rows: a trigger of the database keeps it
+    # (catalog migration 0003), in the same UPDATE.
     Stock.objects.bulk_update({allocation.stock_row.pk: allocation.stock_row for allocation in allocations}.values(), ["quantity"])
     StockAllocation.objects.bulk_create(allocations)
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-    _availability_update(stock_rows, country=account.country)
     OrderEvent.objects.create(order=order, actor=contact.user, to_state=order.state, note="placed")
     email_queue(to=contact.user.email, template="order-placed", context={"order": order, "lines": order_lines, "contact": contact})
     return order
@@ -396,23 +364,74 @@ def _reserve(line: OrderLine, rows: list[Stock], quantity: int) -> list[StockAll
     return allocations
 
 
-def _availability_update(stock_rows: list[Stock], *, country: str) -> None:
-    """The ordered products' availability in the account's country, from their stock rows as this
-    order left them: what catalog.services.availability_refresh would compute, without reading
-    again the rows this transaction holds locked. One upsert."""
-    by_product: dict[int, Availability] = {}
-    for row in stock_rows:
-        summary = by_product.setdefault(row.product_id, Availability(product_id=row.product_id, country=country, quantity=0, incoming_quantity=0))
-        summary.quantity += row.quantity
-        summary.incoming_quantity += row.incoming_quantity
-        if row.incoming_date is not None and (summary.incoming_date is None or row.incoming_date < summary.incoming_date):
-            summary.incoming_date = row.incoming_date
-    Availability.objects.bulk_create(
-        by_product.values(),
-        update_conflicts=True,
-        unique_fields=["product", "country"],
-        update_fields=["quantity", "incoming_quantity", "incoming_date"],
+def _cart_locked(*, contact: Contact, pricing: Pricing, country: str) -> tuple[list[CartLine], dict[int, list[Stock]]]:
+    """The cart's lines, priced for the account, and the stock rows of their products in its country,
+    locked: one query, from the stock rows (locked in product and warehouse order, so two orders
+    never wait on each other in a circle), each joined to its cart line and product.
+
+    A line whose product has no stock row in the country brings no row: the count of the cart's
+    lines, carried by every row, tells, and the cart is read again to say which line (a refusal,
+    so its cost is not the order's)."""
+    cart_size = (
+        CartLine.objects.filter(cart__contact=contact).order_by().values("cart").annotate(n=Count("pk")).values("n")
     )
+    rows = list(
+        rows_priced(
+            Stock.objects.select_for_update(of=("self",))
+            .filter(warehouse__country=country, product__cart_lines__cart__contact=contact)
+            .select_related("product")
+            .annotate(
+                line_id=F("product__cart_lines__id"),
+                line_quantity=F("product__cart_lines__quantity"),
+                line_added_at=F("product__cart_lines__added_at"),
+                cart_size=Subquery(cart_size),
+            ),
+            pricing=pricing,
+            via="product__",
+            with_stock=False,
+        ).order_by("product_id", "warehouse_id")
+    )
+    lines: dict[int, CartLine] = {}
+    stock_by_product: dict[int, list[Stock]] = {}
+    for row in rows:
+        if row.line_id not in lines:
+            line = CartLine(pk=row.line_id, product=row.product, quantity=row.line_quantity, added_at=row.line_added_at)
+            line.price = row.price  # type: ignore[attr-defined]
+            line.licensing_program = row.licensing_program  # type: ignore[attr-defined]
+            lines[row.line_id] = line
+        stock_by_product.setdefault(row.product_id, []).append(row)
+    if not rows or len(lines) < rows[0].cart_size:
+        _refuse_unstocked(contact=contact, pricing=pricing, stock_by_product=stock_by_product)
+    return list(lines.values()), stock_by_product
+
+
+def _refuse_unstocked(*, contact: Contact, pricing: Pricing, stock_by_product: dict[int, list[Stock]]) -> None:
+    """Some line of the cart has no stock row in the account's country (or the cart is empty): the
+    reason, for the first line in product order that cannot be ordered."""
+    lines = list(cart_lines_priced(contact=contact, pricing=pricing).order_by("product_id"))
+    if not lines:
+        raise OrderError(_("Your cart is empty."))
+    _checked_total(lines, stock_by_product)
+    # Every line can be ordered: the cart changed while it was read (a line added from another tab).
+    raise OrderError(_("Your cart changed while the order was being placed: check it and press Finish order again."))
+
+
+def _checked_total(lines: list[CartLine], stock_by_product: dict[int, list[Stock]]) -> Decimal:
+    """The order's total at the lines' prices, or the first line's reason it cannot be ordered."""
+    total = Decimal("0.00")
+    for line in lines:
+        reason = _orderable(line.product, line)
+        if reason:
+            raise OrderError(f"{line.product.sku}: {reason}", line=line.pk)
+        available = sum(row.quantity for row in stock_by_product.get(line.product_id, []))
+        if line.quantity > available:
+            raise OrderError(
+                _("%(sku)s: you asked for %(asked)d, only %(available)d are available.")
+                % {"sku": line.product.sku, "asked": line.quantity, "available": available},
+                line=line.pk,
+            )
+        total += money(line.price * line.quantity)
+    return total
 
 
 # --- states ---------------------------------------------------------------------------------------

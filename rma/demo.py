@@ -66,10 +66,9 @@ def _delivered_order(account: Account, contact: Contact, actor: User, index: int
     if len(products) < len(units):
         return None
     order = Order.objects.create(
-        number=key[:20], account=account, placed_by=contact, shipment_type=Order.Shipment.DELIVERY,
+        account=account, placed_by=contact, shipment_type=Order.Shipment.DELIVERY,
         payment_method=Order.Payment.WIRE, currency=account.currency, submission_key=key, state=Order.State.DELIVERED,
     )
-    order.number = f"SO{order.pk:08d}"
     total = Decimal("0.00")
     for (product, price), quantity in zip(products, units):
         line = OrderLine.objects.create(
@@ -81,7 +80,7 @@ def _delivered_order(account: Account, contact: Contact, actor: User, index: int
             order_line=line, serials=[f"{account.country}{order.pk:04d}{line.pk:04d}{n:02d}" for n in range(1, quantity + 1)]
         )
     order.total = total
-    order.save(update_fields=["number", "total"])
+    order.save(update_fields=["total"])
     OrderEvent.objects.create(order=order, actor=contact.user, to_state=Order.State.PLACED, note="placed")
     previous = Order.State.PLACED
     for state in STATE_PATH:

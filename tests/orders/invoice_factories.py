@@ -20,7 +20,6 @@ class OrderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Order
 
-    number = factory.Sequence(lambda n: f"SO9{n:07d}")
     placed_by = factory.SubFactory(ContactFactory)
     account = factory.LazyAttribute(lambda o: o.placed_by.account)
     shipment_type = Order.Shipment.DELIVERY

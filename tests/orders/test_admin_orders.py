@@ -32,7 +32,7 @@ def order(contact, stocked) -> Order:
 @pytest.fixture
 def theirs(other_contact) -> Order:
     """Orbit's order: Orbit has no sales executive."""
-    return OrderFactory(placed_by=other_contact, number="SO77777777")
+    return OrderFactory(placed_by=other_contact)
 
 
 @pytest.fixture

@@ -114,6 +114,39 @@ def test_not_enough_stock_names_the_line_and_keeps_the_cart(contact, stocked):
     assert _stock(stocked["monitor"]) == 2 and not Order.objects.exists()
 
 
+def test_a_line_with_no_stock_row_in_the_country_is_refused_by_name(contact, stocked):
+    # The Latitude has no stock row left in Mexico, so the locking query brings no row for its line
+    # and the refusal is found by reading the cart again.
+    Stock.objects.filter(product=stocked["latitude"]).delete()
+    services.cart_add(contact=contact, product=stocked["thinkpad"], quantity=1)
+    services.cart_add(contact=contact, product=stocked["latitude"], quantity=2)
+    with pytest.raises(OrderError, match="NB-DEL-0003: you asked for 2, only 0 are available") as refused:
+        _place(contact)
+    assert refused.value.line == CartLine.objects.get(product=stocked["latitude"]).pk
+    assert CartLine.objects.filter(cart__contact=contact).count() == 2 and not Order.objects.exists()
+    assert _stock(stocked["thinkpad"]) == 12
+
+
+def test_a_product_no_longer_sold_is_refused_even_with_stock(contact, stocked):
+    services.cart_add(contact=contact, product=stocked["monitor"], quantity=1)
+    type(stocked["monitor"]).objects.filter(pk=stocked["monitor"].pk).update(is_active=False)
+    with pytest.raises(OrderError, match="MN-DEL-0004: This product is no longer sold"):
+        _place(contact)
+    assert _stock(stocked["monitor"]) == 2
+
+
+def test_the_order_number_is_so_and_the_id_written_by_the_database(contact, stocked):
+    services.cart_add(contact=contact, product=stocked["thinkpad"], quantity=1)
+    order = _place(contact)
+    assert order.number == f"SO{order.pk:08d}" == Order.objects.get(pk=order.pk).number
+    # Past eight digits the id is written whole, never cut.
+    big = Order.objects.create(
+        pk=123456789, account=order.account, placed_by=contact, shipment_type="delivery", payment_method="wire",
+        currency="MXN", submission_key="big-id-" + "k" * 20,
+    )
+    assert big.number == "SO123456789" == Order.objects.get(pk=big.pk).number
+
+
 def test_not_enough_credit_says_how_much_is_missing(contact, stocked, account):
     Account.objects.filter(pk=account.pk).update(credit_limit=Decimal("20000.00"), credit_used=Decimal("10000.00"))
     services.cart_add(contact=contact, product=stocked["thinkpad"], quantity=1)

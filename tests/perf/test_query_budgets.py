@@ -11,8 +11,7 @@ query, don't raise the number.
 
 Counts run inside the usual test transaction, so a service's own `atomic` shows up as a SAVEPOINT and
 its RELEASE (in production, a BEGIN and COMMIT that PostgreSQL does not log as statements): only order
-placement opens one. Order placement is the one path still above its budget (13 statements for 10; see
-its test).
+placement opens one.
 """
 
 from __future__ import annotations
@@ -180,13 +179,11 @@ def test_order_placement_runs_a_fixed_number_of_queries_for_1_or_100_lines(conta
     _fill_cart(contact, products[:lines], quantity=700)  # more than one warehouse holds: both give
     contact.account.credit_limit = Decimal("99999999.00")
     contact.account.save(update_fields=["credit_limit"])
-    # the account, locked; the cart's lines, locked and priced; the stock rows, locked; the credit;
-    # the order; its number; its lines; the stock; the allocations; the emptied cart; the
-    # availability; the event; the email -- and the savepoint of the service's transaction.
-    # Over the budget of 10: each of the 13 reads or writes a different table or row (the number is
-    # the order's id, known only after its INSERT), so 10 would mean dropping a rule (the outbox
-    # email or event in the transaction, the availability kept in step) or PostgreSQL-only SQL.
-    with django_assert_num_queries(13 + 2):
+    # the account, locked; the stock rows, locked, with the cart's lines priced; the credit; the order
+    # (its number written by the database); its lines; the stock (the availability follows, by the
+    # database's trigger); the allocations; the emptied cart; the event; the email -- and the
+    # savepoint of the service's transaction.
+    with django_assert_num_queries(10 + 2):
         order = order_services.order_place(
             contact=contact, shipment_type="pickup", payment_method="credit", observations="", submission_key=uuid.uuid4().hex
         )

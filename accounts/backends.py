@@ -1,9 +1,22 @@
 from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from accounts.models import User
+from storefront.prepared import PreparedQuery
+
+
+def _user_with_contact(user_id: object) -> QuerySet[User]:
+    return (
+        User._default_manager.select_related("contact__account__price_list")
+        .annotate(cart_lines=Count("contact__cart__lines"))
+        .filter(pk=user_id)
+    )
+
+
+# Every signed-in request runs it: compiled once, not once per request.
+_USER_QUERY: PreparedQuery[User] = PreparedQuery(_user_with_contact, user_id=User._meta.pk)
 
 
 class StoreAuthenticationBackend(AuthenticationBackend):
@@ -14,10 +27,5 @@ class StoreAuthenticationBackend(AuthenticationBackend):
     """
 
     def get_user(self, user_id: int) -> User | None:
-        user = (
-            User._default_manager.select_related("contact__account__price_list")
-            .annotate(cart_lines=Count("contact__cart__lines"))
-            .filter(pk=user_id)
-            .first()
-        )
+        user = _USER_QUERY.first(user_id=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

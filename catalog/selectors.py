@@ -19,7 +19,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Upper
 
 from accounts.models import Contact
-from catalog.models import Brand, Category, Product, Stock
+from catalog.models import Availability, Brand, Category, Price, Product, Stock, Warehouse
+from storefront.prepared import PreparedQuery
 
 PAGE_SIZE = 48
 SORTS = {
@@ -341,24 +342,62 @@ def products_by_code(codes: list[str]) -> dict[str, Product]:
     return {code: product for code, product in found.items() if code in wanted and code not in shared}
 
 
+def _product_page_query(shape: tuple[bool, bool, bool]) -> PreparedQuery[Product]:
+    """The product page's query for one shape of pricing (none; with or without an own and a base
+    list), compiled once per connection: building and compiling it cost more than running it."""
+    priced, own, base = shape
+
+    def build(sku, price_list_id=None, base_list_id=None, country=None):
+        pricing = Pricing(price_list_id=price_list_id, base_list_id=base_list_id, currency="", country=country) if priced else None
+        return (
+            _priced(Product.objects.filter(is_active=True, sku=sku), pricing)
+            .select_related("brand", "category", "category__parent")
+            .order_by("pk")
+        )
+
+    fields = {"sku": Product._meta.get_field("sku")}
+    if priced:
+        fields["country"] = Availability._meta.get_field("country")
+        if own:
+            fields["price_list_id"] = Price._meta.get_field("price_list")
+        if base:
+            fields["base_list_id"] = Price._meta.get_field("price_list")
+    return PreparedQuery(build, **fields)
+
+
+_PRODUCT_PAGE: dict[tuple[bool, bool, bool], PreparedQuery[Product]] = {}
+
+
 def product_for_page(*, sku: str, pricing: Pricing | None) -> Product | None:
     """One active product, priced and stocked for the account."""
-    return (
-        _priced(Product.objects.filter(is_active=True, sku=sku), pricing)
-        .select_related("brand", "category", "category__parent")
-        .first()
-    )
+    shape = (pricing is not None, bool(pricing and pricing.price_list_id), bool(pricing and pricing.base_list_id))
+    prepared = _PRODUCT_PAGE.get(shape)
+    if prepared is None:
+        prepared = _PRODUCT_PAGE[shape] = _product_page_query(shape)
+    values: dict[str, object] = {"sku": sku}
+    if pricing is not None:
+        values["country"] = pricing.country
+        if pricing.price_list_id:
+            values["price_list_id"] = pricing.price_list_id
+        if pricing.base_list_id:
+            values["base_list_id"] = pricing.base_list_id
+    return prepared.first(**values)
+
+
+_STOCK_BY_WAREHOUSE: PreparedQuery[Stock] = PreparedQuery(
+    lambda product_id, country: Stock.objects.filter(product_id=product_id, warehouse__country=country)
+    .select_related("warehouse")
+    .order_by("warehouse__name"),
+    product_id=Stock._meta.get_field("product"),
+    country=Warehouse._meta.get_field("country"),
+)
 
 
 def product_stock_by_warehouse(*, product: Product, pricing: Pricing | None) -> list[Stock]:
     """The product's stock in each warehouse of the account's country."""
     if pricing is None:
         return []
-    return list(
-        Stock.objects.filter(product=product, warehouse__country=pricing.country)
-        .select_related("warehouse")
-        .order_by("warehouse__name")
-    )
+    return _STOCK_BY_WAREHOUSE.all(product_id=product.pk, country=pricing.country)
 
 
 def exact_match_sku(query: str) -> str | None:

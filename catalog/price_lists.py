@@ -16,6 +16,8 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from itertools import islice, repeat
+from operator import itemgetter
 from typing import IO, Any
 
 from django.utils.translation import gettext, gettext_lazy as _
@@ -40,6 +42,7 @@ COLUMN_LABELS = {
 }
 PRICE_COLUMN = EXPORT_COLUMNS.index("price")
 AVAILABILITY_COLUMN = EXPORT_COLUMNS.index("availability")
+TEXT_COLUMNS = tuple(index for index in range(len(EXPORT_COLUMNS)) if index not in (PRICE_COLUMN, AVAILABILITY_COLUMN))
 # Widths in characters, so the file opens readable without resizing columns.
 COLUMN_WIDTHS = {
     "category": 22,
@@ -55,18 +58,31 @@ COLUMN_WIDTHS = {
 PRICE_FORMAT = "#,##0.00"
 PROGRESS_EVERY = 1000
 CSV_ROWS_PER_CHUNK = 500
+XLSX_ROWS_PER_CHUNK = 500
 
 # What makes a spreadsheet read a cell as a formula, plus tab and carriage return (OWASP).
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _CONTROL_STARTS = ("\t", "\r")
 # Control characters that XLSX (XML 1.0) cannot hold; openpyxl refuses a cell that has one.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The first characters after which a text may need its apostrophe: the starts above and whitespace,
+# which neutralise looks past (str.lstrip's whitespace, all of it below U+3001). A text starting
+# with anything else is left as it is, and checking its first character is all the guard costs.
+_GUARDED_FIRST = frozenset(_FORMULA_STARTS + _CONTROL_STARTS + tuple(c for c in map(chr, range(0x3001)) if c.isspace()))
+# In XLSX also what openpyxl would take for a formula ("=") or an error ("#N/A" and the like).
+_XLSX_GUARDED_FIRST = _GUARDED_FIRST | frozenset("=#")
+_NUMBERS = frozenset((int, float, Decimal))
+_PRICES = _NUMBERS | {type(None)}
+_INT = frozenset((int,))
+_FIRST = itemgetter(slice(0, 1))
 
 Progress = Callable[[int], None]
 
 
 def neutralise(value: str) -> str:
     """The text with an apostrophe in front when a spreadsheet could take it for a formula."""
+    if value[:1] not in _GUARDED_FIRST:
+        return value
     if value.startswith(_CONTROL_STARTS) or value.lstrip().startswith(_FORMULA_STARTS):
         return "'" + value
     return value
@@ -84,13 +100,13 @@ def _text(value: Any) -> str:
     return neutralise("" if value is None else str(value))
 
 
-def _counted(rows: Iterable[tuple], on_progress: Progress | None, every: int) -> Iterator[tuple]:
-    count = 0
-    for row in rows:
-        yield row
-        count += 1
-        if on_progress is not None and count % every == 0:
+def _progressed(written: int, more: int, on_progress: Progress | None, every: int) -> int:
+    """The rows written after `more` rows; reports each multiple of `every` passed on the way."""
+    total = written + more
+    if on_progress is not None:
+        for count in range((written // every + 1) * every, total + 1, every):
             on_progress(count)
+    return total
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
@@ -122,10 +138,19 @@ def price_list_write_xlsx(
         header.append(cell)
     sheet.append(header)
 
+    # One price cell, styled once: the write-only sheet writes each row as it is appended, so the
+    # cell is free again for the next row (a new styled cell per row costs more than the row).
+    price = WriteOnlyCell(sheet)
+    price.number_format = PRICE_FORMAT
+    rows = iter(rows)
     written = 0
-    for row in _counted(rows, on_progress, progress_every):
-        sheet.append(_xlsx_row(sheet, row))
-        written += 1
+    while chunk := list(islice(rows, XLSX_ROWS_PER_CHUNK)):
+        for row in _xlsx_rows(sheet, chunk):
+            if row[PRICE_COLUMN] is not None:
+                price.value = row[PRICE_COLUMN]
+                row[PRICE_COLUMN] = price
+            sheet.append(row)
+        written = _progressed(written, len(chunk), on_progress, progress_every)
     workbook.save(stream)
     return written
 
@@ -135,21 +160,25 @@ def _xlsx_text(value: Any) -> str:
     return neutralise(_XML_ILLEGAL.sub("", "" if value is None else str(value)))
 
 
-def _xlsx_row(sheet, row: tuple) -> list:
-    cells: list = []
-    for index, value in enumerate(row):
+def _xlsx_rows(sheet, rows: list[tuple]) -> Iterator[list]:
+    # Checked column by column in C, as for CSV: only a column with a text to guard or strip, or a
+    # value of another type, goes cell by cell. The price stays a number for its styled cell.
+    columns = list(zip(*rows))
+    for index, column in enumerate(columns):
         if index == PRICE_COLUMN:
-            if value is None:
-                cells.append(None)
-            else:
-                cell = WriteOnlyCell(sheet, value=Decimal(value))
-                cell.number_format = PRICE_FORMAT
-                cells.append(cell)
+            if not set(map(type, column)) <= _PRICES:
+                columns[index] = [value if value is None or value.__class__ in _NUMBERS else Decimal(value) for value in column]
         elif index == AVAILABILITY_COLUMN:
-            cells.append(int(value or 0))
+            if not set(map(type, column)) <= _INT:
+                columns[index] = [int(value or 0) for value in column]
         else:
-            cells.append(_xlsx_text_cell(sheet, _xlsx_text(value)))
-    return cells
+            try:
+                plain = _XLSX_GUARDED_FIRST.isdisjoint(map(_FIRST, column)) and not _XML_ILLEGAL.search("\n".join(column))
+            except TypeError:  # None, a number: not text
+                plain = False
+            if not plain:
+                columns[index] = [_xlsx_text_cell(sheet, _xlsx_text(value)) for value in column]
+    return map(list, zip(*columns))
 
 
 def _xlsx_text_cell(sheet, text: str) -> str | WriteOnlyCell:
@@ -174,19 +203,30 @@ def price_list_csv_chunks(
     rows_per_chunk: int = CSV_ROWS_PER_CHUNK,
 ) -> Iterator[bytes]:
     """The CSV file as UTF-8 chunks, the first one opening with the BOM Excel needs to read UTF-8."""
+    for chunk, _written in _csv_chunks(
+        rows, currency=currency, on_progress=on_progress, progress_every=progress_every, rows_per_chunk=rows_per_chunk
+    ):
+        yield chunk
+
+
+def _csv_chunks(
+    rows: Iterable[tuple], *, currency: str, on_progress: Progress | None, progress_every: int, rows_per_chunk: int
+) -> Iterator[tuple[bytes, int]]:
+    # Each chunk goes to csv.writer in one call, shaped column by column (see _csv_rows).
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(title) for title in price_list_headers(currency=currency)])
-    pending = 1
+    rows = iter(rows)
+    written = 0
+    size = max(rows_per_chunk - 1, 1)  # the header shares the first chunk
     first = True
-    for row in _counted(rows, on_progress, progress_every):
-        writer.writerow(_csv_row(row))
-        pending += 1
-        if pending >= rows_per_chunk:
-            yield _take(buffer, bom=first)
-            first, pending = False, 0
-    if pending or first:
-        yield _take(buffer, bom=first)
+    while chunk := list(islice(rows, size)):
+        writer.writerows(_csv_rows(chunk))
+        written = _progressed(written, len(chunk), on_progress, progress_every)
+        yield _take(buffer, bom=first), written
+        first, size = False, rows_per_chunk
+    if first:
+        yield _take(buffer, bom=True), written
 
 
 def price_list_write_csv(
@@ -199,28 +239,40 @@ def price_list_write_csv(
 ) -> int:
     """Write the rows as CSV (UTF-8 with BOM, a header row) to a binary stream; returns the row count."""
     written = 0
-
-    def counted(count: int) -> None:
-        nonlocal written
-        written = count
-        if on_progress is not None and count % progress_every == 0:
-            on_progress(count)
-
-    for chunk in price_list_csv_chunks(rows, currency=currency, on_progress=counted, progress_every=1):
+    for chunk, written in _csv_chunks(
+        rows, currency=currency, on_progress=on_progress, progress_every=progress_every, rows_per_chunk=CSV_ROWS_PER_CHUNK
+    ):
         stream.write(chunk)
     return written
 
 
-def _csv_row(row: tuple) -> list:
-    values: list = []
-    for index, value in enumerate(row):
+def _csv_rows(rows: list[tuple]) -> Iterable[tuple]:
+    """The rows as CSV values. Each column is checked whole, in C, and only a column with something
+    to change (a missing price, a text to guard, a value that is not text) goes cell by cell."""
+    columns = list(zip(*rows))
+    for index, column in enumerate(columns):
         if index == PRICE_COLUMN:
-            values.append("" if value is None else f"{Decimal(value):.2f}")
+            if set(map(type, column)) <= _NUMBERS:
+                columns[index] = map(format, column, repeat(".2f"))
+            else:
+                columns[index] = map(_csv_price, column)
         elif index == AVAILABILITY_COLUMN:
-            values.append(int(value or 0))
+            if not set(map(type, column)) <= _INT:
+                columns[index] = [int(value or 0) for value in column]
         else:
-            values.append(_text(value))
-    return values
+            try:
+                # Slicing fails on None and numbers; any other value is written as its text.
+                plain = _GUARDED_FIRST.isdisjoint(map(_FIRST, column))
+            except TypeError:
+                plain = False
+            if not plain:
+                columns[index] = map(_text, column)
+    return zip(*columns)
+
+
+def _csv_price(value: Any) -> str:
+    # An int or float (SQLite's price) formats to the same two decimals as its Decimal.
+    return "" if value is None else format(value if value.__class__ in _NUMBERS else Decimal(value), ".2f")
 
 
 def _take(buffer: io.StringIO, *, bom: bool) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import tempfile
 import tracemalloc
 import zipfile
@@ -190,3 +191,51 @@ def test_memory_does_not_grow_with_the_number_of_rows(write):
     # Five times the rows, not five times the memory (tracing slows openpyxl: sizes kept modest).
     small, large = _peak(write, 4_000), _peak(write, 20_000)
     assert large <= small * 1.5, f"peak {large:,} bytes for 20k rows against {small:,} for 4k"
+
+
+# --- the fast paths write what the careful ones would ----------------------------------------------
+
+
+def test_every_character_neutralise_looks_past_is_in_the_guarded_first_characters():
+    from catalog.price_lists import _GUARDED_FIRST
+
+    whitespace = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert whitespace <= _GUARDED_FIRST
+    assert neutralise("\u3000=1") == "'\u3000=1" and neutralise("\xa0+1") == "'\xa0+1"
+
+
+def test_rows_from_sqlite_with_float_prices_and_odd_cells_write_like_decimal_rows():
+    # SQLite gives a price as an int or a float; a text cell may be missing or not text.
+    given = [
+        ("C", None, "=x", "B", 3500.5, 2, 12, "S1", "a"),
+        ("C", "S", "N", None, 14100, None, "M", "S2", ""),
+        ("C", "S", "N", "B", 1234.57, True, "M", "S3", "x"),
+    ]
+    as_decimals = [(*row[:4], Decimal(str(row[4])), *row[5:]) for row in given]
+    assert _csv(given)[0] == _csv(as_decimals)[0]
+    assert _csv(given)[1][1:] == [
+        ["C", "", "'=x", "B", "3500.50", "2", "12", "S1", "a"],
+        ["C", "S", "N", "", "14100.00", "0", "M", "S2", ""],
+        ["C", "S", "N", "B", "1234.57", "1", "M", "S3", "x"],
+    ]
+    assert _xlsx(given) == _xlsx(as_decimals)
+
+
+def test_xlsx_rows_each_keep_their_own_price_and_format():
+    rows = [("C", "S", f"N{i}", "B", Decimal(i) + Decimal("0.25"), i, "M", f"S{i}", "") for i in range(50)]
+    stream = io.BytesIO()
+    price_list_write_xlsx(rows, stream)
+    stream.seek(0)
+    sheet = load_workbook(stream).active
+    assert [sheet.cell(row=i + 2, column=5).value for i in range(50)] == [i + 0.25 for i in range(50)]
+    assert all(sheet.cell(row=i + 2, column=5).number_format == "#,##0.00" for i in range(50))
+    assert all(sheet.cell(row=i + 2, column=6).number_format == "General" for i in range(50))
+
+
+def test_attributes_text_joins_names_and_values_whatever_the_values():
+    from catalog.selectors import _attributes_texts, attributes_text
+
+    raws = ('{"RAM": "16 GB", "Screen": "6.6\\""}', '{"Cores": 8, "Touch": true, "Ports": null}', None, "{}", "null")
+    assert _attributes_texts(raws) == ['RAM: 16 GB; Screen: 6.6"', "Cores: 8; Touch: True; Ports: None", "", "", ""]
+    assert _attributes_texts(raws[:1] + raws[3:4]) == ['RAM: 16 GB; Screen: 6.6"', ""]
+    assert attributes_text({"RAM": "8 GB"}) == "RAM: 8 GB"

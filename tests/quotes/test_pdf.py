@@ -54,3 +54,20 @@ def test_the_page_and_the_pdf_round_the_same_way(contact, stocked):
     quote = make_quote(contact, lines=[(stocked["monitor"], "10.01", 3)], profit_kind="percent", profit_value=Decimal("33.33"))
     html = quote_pdf_html(quote=quote)
     assert "13.35" in html and "40.05" in html
+
+
+def test_a_long_sku_wraps_inside_its_column_and_a_usual_one_stays_on_one_line(contact, stocked):
+    # The lines table has fixed column widths (fast for long quotes): a 40-character SKU must wrap in
+    # its column rather than run over the description.
+    type(stocked["monitor"]).objects.filter(pk=stocked["monitor"].pk).update(sku="MN-DEL-0004-EXTRA-LONG-SKU-FOR-A-BUNDLE1")
+    stocked["monitor"].refresh_from_db()
+    quote = make_quote(contact, lines=[(stocked["thinkpad"], "14100.00", 1), (stocked["monitor"], "3500.00", 1)])
+    page = PdfReader(io.BytesIO(quote_pdf_render(quote=quote))).pages[0]
+    pieces: list[tuple[float, str]] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: pieces.append((tm[4], text)) if text.strip() else None)
+    usual = [x for x, text in pieces if "NB-LEN-0001" in text]
+    assert usual, "the usual SKU is on one line"
+    description_x = min(x for x, text in pieces if "ThinkPad" in text)
+    long_parts = [(x, text) for x, text in pieces if text.strip() and text.strip() in "MN-DEL-0004-EXTRA-LONG-SKU-FOR-A-BUNDLE1"]
+    assert len(long_parts) >= 2, long_parts  # wrapped over several lines
+    assert all(x < description_x for x, _text in long_parts)  # each starting in the SKU column

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.core.management.base import CommandError
 
 from accounts.models import Account
@@ -294,3 +295,31 @@ def test_without_partner_lists_the_same_seed_gives_the_same_catalog_as_before_th
     _seed(40, seed=5, replace=True, price_lists=len(seed_catalog.PRICE_LISTS), categories=None)
 
     assert _snapshot() == plain
+
+
+def test_the_availability_the_seed_writes_is_what_availability_refresh_makes():
+    from catalog.services import availability_refresh
+
+    _seed(150)
+    written = sorted(Availability.objects.values_list("product_id", "country", "quantity", "incoming_quantity", "incoming_date"))
+
+    availability_refresh()
+
+    assert written
+    assert sorted(Availability.objects.values_list("product_id", "country", "quantity", "incoming_quantity", "incoming_date")) == written
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are dropped and rebuilt on PostgreSQL only")
+def test_a_bulk_seed_on_postgresql_leaves_every_index_as_it_found_it():
+    tables = ["catalog_product", "catalog_price", "catalog_stock", "catalog_availability"]
+
+    def indexes() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY indexname", [tables])
+            return cursor.fetchall()
+
+    before = indexes()
+    _seed(60)
+
+    assert Product.objects.count() == 60
+    assert indexes() == before

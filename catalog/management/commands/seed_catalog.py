@@ -20,6 +20,8 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import replace as dataclass_replace
 from datetime import date, timedelta
@@ -42,7 +44,7 @@ from catalog.management.commands._catalog_data import (
     Subcategory,
 )
 from catalog.models import Availability, Brand, Category, Price, PriceList, Product, Stock, Warehouse
-from catalog.services import availability_refresh, category_refresh_filters
+from catalog.services import category_refresh_filters
 
 # Products written per round: each round's products, prices and stock are built, written and dropped,
 # so memory stays flat whatever --products says.
@@ -339,49 +341,87 @@ def _product(rng: random.Random, leaf: _Leaf, brand: Brand, style: int, number: 
 
 
 def _prices(
-    rng: random.Random, product: Product, leaf: _Leaf, lists: dict[str, PriceList], partners: list[tuple[str, str, str, str]] = ()
-) -> list[Price]:
+    rng: random.Random, leaf: _Leaf, lists: dict[str, PriceList], partners: list[tuple[str, str, str, str]] = ()
+) -> list[tuple[int, Decimal]]:
+    """(price list id, amount) of one product's prices."""
     # Log-uniform within the subcategory's range: cheap models are as common as dear ones.
     usd = leaf.spec.usd_low * (leaf.spec.usd_high / leaf.spec.usd_low) ** rng.random()
     mxn = usd * MXN_PER_USD * rng.uniform(0.98, 1.03)
     cop = mxn * COP_PER_MXN * rng.uniform(0.98, 1.03)
     base = {"USD": _money(usd), "MXN": _money(mxn), "COP": _money(cop, HUNDRED)}
-    prices = [Price(price_list=lists[f"BASE-{currency}"], product=product, amount=amount) for currency, amount in base.items()]
+    prices = [(lists[f"BASE-{currency}"].pk, amount) for currency, amount in base.items()]
     if rng.random() < GOLD_SHARE:
         keep = 1 - rng.uniform(*GOLD_DISCOUNT)
         prices += [
-            Price(price_list=lists[f"GOLD-{currency}"], product=product, amount=_money(float(amount) * keep, HUNDRED if currency == "COP" else CENT))
+            (lists[f"GOLD-{currency}"].pk, _money(float(amount) * keep, HUNDRED if currency == "COP" else CENT))
             for currency, amount in base.items()
         ]
     # Drawn only when there are partner lists, so that a catalog without them keeps its prices.
     for code, _, currency, _ in partners:
         if rng.random() < PARTNER_SHARE:
             keep = 1 - rng.uniform(*PARTNER_DISCOUNT)
-            prices.append(Price(price_list=lists[code], product=product, amount=_money(float(base[currency]) * keep, HUNDRED if currency == "COP" else CENT)))
+            prices.append((lists[code].pk, _money(float(base[currency]) * keep, HUNDRED if currency == "COP" else CENT)))
     return prices
 
 
-def _stock(rng: random.Random, product: Product, warehouses: list[Warehouse], today: date) -> list[Stock]:
-    if product.product_type != Product.Type.HARDWARE:
+def _stock(rng: random.Random, product_type: str, warehouses: list[Warehouse], today: date) -> list[list]:
+    """[warehouse, quantity, incoming quantity, incoming date] of one product's stock rows."""
+    if product_type != Product.Type.HARDWARE:
         mains = {w.country: w for w in reversed(warehouses)}
-        return [Stock(product=product, warehouse=w, quantity=DIGITAL_STOCK) for w in warehouses if mains[w.country] is w]
+        return [[w, DIGITAL_STOCK, 0, None] for w in warehouses if mains[w.country] is w]
 
-    def incoming(row: Stock) -> Stock:
-        row.incoming_quantity = rng.randrange(5, 300)
-        row.incoming_date = today + timedelta(days=rng.randint(1, INCOMING_WITHIN_DAYS))
+    def incoming(row: list) -> list:
+        row[2] = rng.randrange(5, 300)
+        row[3] = today + timedelta(days=rng.randint(1, INCOMING_WITHIN_DAYS))
         return row
 
     if rng.random() < OUT_OF_STOCK_SHARE:
-        rows = [Stock(product=product, warehouse=w, quantity=0) for w in warehouses if w is warehouses[0] or rng.random() < 0.4]
+        rows = [[w, 0, 0, None] for w in warehouses if w is warehouses[0] or rng.random() < 0.4]
         if rng.random() < INCOMING_WHEN_OUT:
             incoming(rng.choice(rows))
         return rows
     rows = []
     for warehouse in warehouses:
         if rng.random() < WAREHOUSE_SHARE.get(warehouse.code, 0.5):
-            row = Stock(product=product, warehouse=warehouse, quantity=1 + min(int(rng.expovariate(1 / 40)), 1500))
+            row = [warehouse, 1 + min(int(rng.expovariate(1 / 40)), 1500), 0, None]
             rows.append(incoming(row) if rng.random() < INCOMING_WHEN_IN else row)
-    return rows or [Stock(product=product, warehouse=warehouses[0], quantity=rng.randrange(1, 20))]
+    return rows or [[warehouses[0], rng.randrange(1, 20), 0, None]]
+
+
+def _availability(product_id: int, stock: list[list]) -> list[tuple]:
+    """The product's Availability rows from its stock rows: catalog.services.availability_refresh's rule
+    (quantities summed per country, the first incoming date), without reading the stock back."""
+    by_country: dict[str, list] = {}
+    for warehouse, quantity, incoming_quantity, incoming_date in stock:
+        row = by_country.setdefault(warehouse.country, [0, 0, None])
+        row[0] += quantity
+        row[1] += incoming_quantity
+        if incoming_date is not None and (row[2] is None or incoming_date < row[2]):
+            row[2] = incoming_date
+    return [(product_id, country, *row) for country, row in by_country.items()]
+
+
+def _insert(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT plain rows, without a model instance per row: one statement per chunk on PostgreSQL
+    (UNNEST of one array per column), executemany elsewhere. For rows the seed made itself, so
+    nothing to validate or to default."""
+    if not rows:
+        return
+    opts = model._meta
+    columns = [opts.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(field.column) for field in columns)})"
+    dates = [i for i, field in enumerate(columns) if field.get_internal_type() == "DateField"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = [list(values) for values in zip(*rows)]
+            casts = ", ".join(f"%s::{field.db_type(connection)}[]" for field in columns)
+            cursor.execute(f"{head} SELECT * FROM UNNEST({casts})", arrays)
+        else:
+            if dates:
+                adapt = connection.ops.adapt_datefield_value
+                rows = [tuple(adapt(v) if i in dates else v for i, v in enumerate(row)) for row in rows]
+            cursor.executemany(f"{head} VALUES ({', '.join(['%s'] * len(columns))})", rows)
 
 
 def catalog_seed(
@@ -410,30 +450,66 @@ def catalog_seed(
         first = _next_number()
         style = {name: index % 4 for index, name in enumerate(BRANDS)}
         picks = rng.choices(leaves, weights=[leaf.weight for leaf in leaves], k=products)
-        new_ids: list[int] = []
-        for start in range(0, products, CHUNK_SIZE):
-            made: list[tuple[Product, _Leaf]] = []
-            for offset, leaf in enumerate(picks[start : start + CHUNK_SIZE]):
-                # The first brands of a family are its big sellers.
-                names = leaf.family.brands
-                brand = brands[rng.choices(names, cum_weights=_falling_weights(len(names)))[0]]
-                made.append((_product(rng, leaf, brand, style[brand.name], first + start + offset), leaf))
-            Product.objects.bulk_create([product for product, _ in made])
-            prices: list[Price] = []
-            stock: list[Stock] = []
-            for product, leaf in made:
-                prices += _prices(rng, product, leaf, lists, partners)
-                stock += _stock(rng, product, warehouses, today)
-            Price.objects.bulk_create(prices)
-            Stock.objects.bulk_create(stock)
-            counts["prices"] += len(prices)
-            counts["stock"] += len(stock)
-            new_ids += [product.pk for product, _ in made]
-        _analyze(Product, Price, Stock)
-        availability_refresh(product_ids=new_ids)
-        _analyze(Availability)
+        bulk = products >= Product.objects.count()
+        with _indexes_deferred(Product, Price, Stock, Availability, when=bulk):
+            for start in range(0, products, CHUNK_SIZE):
+                made: list[tuple[Product, _Leaf]] = []
+                for offset, leaf in enumerate(picks[start : start + CHUNK_SIZE]):
+                    # The first brands of a family are its big sellers.
+                    names = leaf.family.brands
+                    brand = brands[rng.choices(names, cum_weights=_falling_weights(len(names)))[0]]
+                    made.append((_product(rng, leaf, brand, style[brand.name], first + start + offset), leaf))
+                Product.objects.bulk_create([product for product, _ in made])
+                prices: list[tuple] = []
+                stock: list[tuple] = []
+                availability: list[tuple] = []
+                for product, leaf in made:
+                    prices += [(list_id, product.pk, amount) for list_id, amount in _prices(rng, leaf, lists, partners)]
+                    rows = _stock(rng, product.product_type, warehouses, today)
+                    stock += [(product.pk, warehouse.pk, *rest) for warehouse, *rest in rows]
+                    availability += _availability(product.pk, rows)
+                _insert(Price, ("price_list", "product", "amount"), prices)
+                _insert(Stock, ("product", "warehouse", "quantity", "incoming_quantity", "incoming_date"), stock)
+                # Written here rather than by availability_refresh (a second pass over every stock row).
+                _insert(Availability, ("product", "country", "quantity", "incoming_quantity", "incoming_date"), availability)
+                counts["prices"] += len(prices)
+                counts["stock"] += len(stock)
+        _analyze(Product, Price, Stock, Availability)
         category_refresh_filters(category_ids=sorted({leaf.category_id for leaf in leaves}))
     return SeedResult(products, counts["prices"], counts["stock"], deleted, deactivated, first, time.monotonic() - started)
+
+
+@contextmanager
+def _indexes_deferred(*tables: type[models.Model], when: bool) -> Iterator[None]:
+    """PostgreSQL, for a load bigger than what is there: drop the tables' secondary indexes and build
+    them again afterwards from their own definitions. One sort per index instead of an insertion per
+    row (the trigram and full-text GIN indexes of the products above all); unique and primary-key
+    indexes stay, so every constraint is checked as rows arrive. Runs inside the seed's transaction:
+    a failure rolls the DROP back too, and until the commit readers of these tables wait."""
+    if not when or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            """,
+            [[model._meta.db_table for model in tables]],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        # The foreign keys are checked at commit; a table with checks pending cannot take an index.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _analyze(*tables: type[models.Model]) -> None:

@@ -127,16 +127,34 @@ def plot(rows: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def _merged(old: list[dict], new: list[dict]) -> list[dict]:
-    """A partial run (--only) replaces its own scenarios and keeps the others of the last run."""
-    fresh = {(row["name"], row["tier"]) for row in new}
-    return [row for row in old if (row["name"], row["tier"]) not in fresh] + new
+def _merged(old: list[dict], new: list[dict], *, tier: str, partial: bool) -> list[dict]:
+    """One row per scenario and tier. This run's rows replace their own (name, tier) in place; a whole
+    run (not --only) also drops the rows of its tier that it did not measure again. Rows of another
+    tier are always kept: an XL run must not cost the M figures, nor an M run the XL ones."""
+    fresh = {(row["name"], row["tier"]): row for row in new}
+    rows = []
+    for row in old:
+        key = (row["name"], row["tier"])
+        if key in fresh:
+            rows.append(fresh.pop(key))
+        elif partial or row["tier"] != tier:
+            rows.append(row)
+    return rows + [row for row in new if (row["name"], row["tier"]) in fresh]
+
+
+def _run_line(tier: str, run: dict) -> str:
+    machine, timings = run.get("machine", {}), run.get("timings", {})
+    build = timings.get("build_seconds")
+    return (
+        f"- Tier {tier.upper()}, {machine.get('samples')} samples per scenario, {machine.get('database')}; "
+        f"the scenarios took {timings.get('run_seconds', '?')} s"
+        + (f", building the data {build:.0f} s." if build else " (data reused).")
+    )
 
 
 def generated_section(data: dict) -> str:
     machine = data["machine"]
-    timings = data.get("timings", {})
-    build = timings.get("build_seconds")
+    runs = data.get("runs") or {str(machine.get("tier", "")): {"machine": machine, "timings": data.get("timings", {})}}
     lines = [
         START,
         "",
@@ -144,9 +162,8 @@ def generated_section(data: dict) -> str:
         "",
         f"Machine: {machine.get('cpu')}, {machine.get('cores')} cores; Python {machine.get('python')}, "
         f"Django {machine.get('django')}; {machine.get('database')}; {machine.get('platform')}.",
-        f"Tier {str(machine.get('tier', '')).upper()}, {machine.get('samples')} samples per scenario; "
-        f"the scenarios took {timings.get('run_seconds', '?')} s"
-        + (f", building the data {build:.0f} s." if build else " (data reused)."),
+        "",
+        *(_run_line(tier, run) for tier, run in sorted(runs.items())),
         "",
         table(data["scenarios"]),
         "",
@@ -177,12 +194,20 @@ def write(
     """Print the table and write results.json, the plot and the doc under `out`; returns the data."""
     rows = [result.to_json() for result in results]
     results_path = out / RESULTS
-    if partial and results_path.exists():
+    tier = str(machine.get("tier", ""))
+    runs: dict[str, dict] = {}
+    if results_path.exists():
         old = json.loads(results_path.read_text())
-        rows = _merged(old.get("scenarios", []), rows)
+        rows = _merged(old.get("scenarios", []), rows, tier=tier, partial=partial)
+        # The HTTP load is the same whatever the tier: a run without it keeps the last figures.
         if not http_load:
             http_load = old.get("http_load", [])
-    data = {"machine": machine, "timings": timings, "scenarios": rows, "http_load": http_load}
+        runs = old.get("runs") or {str(old["machine"].get("tier", "")): {"machine": old["machine"], "timings": old.get("timings", {})}}
+        if partial and tier in runs:
+            # A partial run keeps the tier's last build time unless it built the data itself.
+            timings = {**runs[tier].get("timings", {}), **{k: v for k, v in timings.items() if v is not None}}
+    runs[tier] = {"machine": machine, "timings": timings}
+    data = {"machine": machine, "timings": timings, "runs": runs, "scenarios": rows, "http_load": http_load}
     results_path.parent.mkdir(parents=True, exist_ok=True)
     results_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     print()

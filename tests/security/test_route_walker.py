@@ -50,7 +50,7 @@ def _variants(route, ours, theirs, public_ids):
         for param, world in zip(owned, choice):
             value = world.ids[route.objects[param]]
             foreign[param] = value
-            missing[param] = missing_value(param, value) if world is theirs else value
+            missing[param] = missing_value(value) if world is theirs else value
         named = {param for param, world in zip(owned, choice) if world is theirs}
         yield foreign, missing, named <= route.noop
 

@@ -19,7 +19,7 @@ def url_for(pattern: Pattern, kwargs: dict[str, str]) -> str:
     return "/" + _CONVERTER.sub(lambda m: str(kwargs[m.group(1)]), pattern.route)
 
 
-def missing_value(param: str, example: str) -> str:
+def missing_value(example: str) -> str:
     """A value of the same shape as `example` that names no object."""
     if example.isdigit():
         return "987654321"

@@ -24,6 +24,7 @@ from orders.permissions import (
     get_invoice_for_contact,
     get_order_for_contact,
     invoices_required,
+    order_cancel_required,
     order_required,
     transactions_required,
 )
@@ -256,7 +257,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "orders/order_detail.html", {"order": order})
 
 
-@transactions_required
+@order_cancel_required
 @require_POST
 def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     order = get_order_for_contact(request, number)

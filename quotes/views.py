@@ -17,7 +17,13 @@ from catalog.selectors import Filters, Pricing, Scope, product_listing
 from quotes import services
 from quotes.forms import AddItemForm, AddToQuoteForm, CustomerForm, QuoteForm, line_changes
 from quotes.models import Quote
-from quotes.permissions import get_customer_for_contact, get_quote_for_contact, get_quote_for_token, quotes_required
+from quotes.permissions import (
+    get_customer_for_contact,
+    get_quote_for_contact,
+    get_quote_for_token,
+    quote_to_cart_required,
+    quotes_required,
+)
 from quotes.selectors import current_quote_number, customers_for_account, quote_list_for_account, quote_priced_for_page
 from quotes.services import QuoteError
 
@@ -299,7 +305,7 @@ def quote_activate(request: HttpRequest, number: str) -> HttpResponse:
     return _htmx_render(request, template, {"quote": quote, "error": error})
 
 
-@quotes_required
+@quote_to_cart_required
 @require_POST
 def quote_to_cart(request: HttpRequest, number: str) -> HttpResponse:
     """"Move to cart": the quote's lines go into the cart, to order them."""

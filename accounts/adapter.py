@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from accounts.signin import GuessesSpent, signin_guess_take
 from storefront.emails import email_store
 
 
@@ -13,6 +17,24 @@ class StoreAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Contacts are created by their account administrator; new resellers become customers.
         return False
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """Every password check (the sign-in page, the back office's, re-authentication) first takes a
+        place in the account's count of guesses (accounts.signin), then allauth's own per-address and
+        per-name counts; a right password gives its place back."""
+        login = credentials.get("username") or credentials.get("email") or ""
+        try:
+            usage = signin_guess_take(request=request, login=login)
+        except GuessesSpent:
+            raise self.validation_error("too_many_login_attempts") from None
+        try:
+            user = super().authenticate(request, **credentials)
+        except Exception:
+            usage.rollback()  # refused by allauth's own limits before any check: not a guess
+            raise
+        if user is not None:
+            usage.rollback()
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = context.get("request")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 
 from accounts.countries import COUNTRY_CHOICES
 from accounts.documents import ACCEPT as DOCUMENT_ACCEPT, DocumentError, document_check, documents_for
@@ -26,6 +28,21 @@ class SignInForm(allauth_forms.LoginForm):
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in")
+
+
+class BackOfficeSignInForm(AdminAuthenticationForm):
+    """The back office's sign-in: the same counts of wrong passwords as the store's (per address, per
+    name, per account), through allauth's adapter instead of a bare `authenticate()`."""
+
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = get_adapter(self.request).authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class ForgotPasswordForm(allauth_forms.ResetPasswordForm):

@@ -170,12 +170,19 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
+# Guessing is bounded per account whatever the address: at most 100 wrong passwords or authenticator
+# codes for one account in any hour (accounts.signin), however many addresses and names (user id,
+# email) they come from. allauth's defaults (10 a minute per address, 5 per 5 minutes per name) let
+# through 600 an hour from each address and 60 for each of the account's two names. Per address: 10 a
+# minute and 30 an hour; per name: 5 in 5 minutes.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,30/h/ip,5/5m/key",
+    "login_failed_account": "100/h/key",
     "reset_password": "20/m/ip,5/h/key",
-    "reset_password_from_key": "20/m/ip",
+    "reset_password_from_key": "20/m/ip,60/h/ip",
     "change_password": "10/m/user",
+    "reauthenticate": "10/m/user",
 }
 # The client address every per-address limit counts (sign-in, Questions or Concerns, Become a
 # Customer, Request Access, events, chat): behind N proxies of ours, the Nth address from the right of

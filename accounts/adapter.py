@@ -4,8 +4,11 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 
 from accounts.signin import GuessesSpent, signin_guess_take
 from storefront.emails import email_store
@@ -50,3 +53,26 @@ class StoreAccountAdapter(DefaultAccountAdapter):
         from django.conf import settings
 
         return f"{settings.STORE_NAME}: {subject}"
+
+
+def totp_required(user: AbstractBaseUser) -> bool:
+    """Whether this user must sign in with an authenticator app: an administrator of an account that says so."""
+    contact = getattr(user, "contact", None) if getattr(user, "pk", None) else None
+    return bool(contact and contact.is_admin and contact.account.totp_required_for_admins)
+
+
+class StoreMFAAdapter(DefaultMFAAdapter):
+    """allauth's two-step sign-in, the store's way: an administrator whose account requires the
+    authenticator app cannot remove it (it can replace it: remove is refused, a new phone is the back
+    office's job)."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Your account asks its administrators to sign in with an authenticator app: you cannot remove yours. "
+            "To move it to a new phone, ask your sales executive."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        return not totp_required(authenticator.user)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend
-from django.db.models import Count
+from allauth.mfa.models import Authenticator
+from django.db.models import Count, Exists, OuterRef
 
 from accounts.models import User
 
@@ -9,14 +10,18 @@ from accounts.models import User
 class StoreAuthenticationBackend(AuthenticationBackend):
     """allauth's sign-in by user id or email; the signed-in user is loaded with its contact and account.
 
-    One query per request instead of four: every page's header needs the contact, its account and the
-    number of lines in its cart.
+    One query per request instead of five: every page's header needs the contact, its account and the
+    number of lines in its cart, and the administrators of some accounts must have an authenticator app.
     """
 
     def get_user(self, user_id: int) -> User | None:
         user = (
             User._default_manager.select_related("contact__account__price_list")
-            .annotate(cart_lines=Count("contact__cart__lines"))
+            .annotate(
+                cart_lines=Count("contact__cart__lines"),
+                # Whether it signs in with an authenticator app (accounts.middleware.TotpRequiredMiddleware).
+                has_totp=Exists(Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)),
+            )
             .filter(pk=user_id)
             .first()
         )

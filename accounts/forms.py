@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
+from allauth.mfa.base import forms as mfa_forms
+
+from accounts.signin import GuessesSpent, signin_guess_take
 
 from accounts.countries import COUNTRY_CHOICES
 from accounts.documents import ACCEPT as DOCUMENT_ACCEPT, DocumentError, document_check, documents_for
@@ -43,6 +46,54 @@ class BackOfficeSignInForm(AdminAuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class _CountedCodeMixin:
+    """A code from the authenticator app is a guess like a password: it takes a place in the account's
+    count of guesses (accounts.signin) before it is checked, and gives it back when it was right."""
+
+    def clean_code(self) -> str:
+        try:
+            usage = signin_guess_take(request=self._request, user=self.user)
+        except GuessesSpent:
+            raise get_adapter(self._request).validation_error("too_many_login_attempts") from None
+        try:
+            code = super().clean_code()
+        except forms.ValidationError:
+            raise
+        except Exception:
+            usage.rollback()
+            raise
+        usage.rollback()
+        return code
+
+    @property
+    def _request(self):
+        from allauth.core import context
+
+        return context.request
+
+
+class AuthenticatorCodeForm(_CountedCodeMixin, mfa_forms.AuthenticateForm):
+    """Sign in, second step: the six-digit code of the authenticator app."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app")
+        self.fields["code"].widget.attrs.update({"placeholder": "", "inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class AuthenticatorReauthenticateForm(_CountedCodeMixin, mfa_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app")
+        self.fields["code"].widget.attrs.update({"placeholder": "", "inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class TotpRequirementForm(forms.Form):
+    """The account's setting, on the contact list: administrators sign in with an authenticator app."""
+
+    required = forms.BooleanField(label=_("Administrators sign in with an authenticator app"), required=False)
 
 
 class ForgotPasswordForm(allauth_forms.ResetPasswordForm):

@@ -19,6 +19,17 @@ def contact_for_user(user: User) -> Contact | None:
     return contact if contact.state == Contact.State.ACTIVE else None
 
 
+def user_has_totp(user: User) -> bool:
+    """Whether the user signs in with an authenticator app; read with the user when it was loaded by
+    accounts.backends, else asked."""
+    known = getattr(user, "has_totp", None)
+    if known is not None:
+        return bool(known)
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
 def contact_list_for_admin(admin: Contact) -> QuerySet[Contact]:
     """The contacts of the administrator's own account, in one query."""
     return (

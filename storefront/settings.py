@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "storefront",
     "accounts",
     "catalog",
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ContactMiddleware",
+    "accounts.middleware.TotpRequiredMiddleware",
     "storefront.country.CountryMiddleware",
 ]
 
@@ -193,6 +195,16 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_PASSWORD_MIN_LENGTH = None
 ACCOUNT_EMAIL_NOTIFICATIONS = False
+
+# Two-step sign-in: a code from an authenticator app (TOTP), optional for every contact, required for
+# the administrators of an account that turns it on (Account.totp_required_for_admins). Wrong codes
+# count in the account's bound of guesses (accounts.forms.AuthenticatorCodeForm). No recovery codes: a
+# contact who loses its phone asks its administrator's sales executive, who removes the authenticator
+# in the back office.
+MFA_SUPPORTED_TYPES = ["totp"]
+MFA_ADAPTER = "accounts.adapter.StoreMFAAdapter"
+MFA_FORMS = {"authenticate": "accounts.forms.AuthenticatorCodeForm", "reauthenticate": "accounts.forms.AuthenticatorReauthenticateForm"}
+MFA_TOTP_ISSUER = STORE_NAME
 
 # Caches back allauth's rate limits; Redis when there is one, so every web process shares them.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -342,8 +342,16 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Lines that carry a request's path (a 404 on a reset link) have link keys and secrets masked.
+    "filters": {"redact_secrets": {"()": "storefront.logfilters.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font) still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+        # A filter on a logger applies to the lines logged there, whatever handler takes them.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {"filters": ["redact_secrets"]},
+        "django.security": {"filters": ["redact_secrets"]},
+    },
 }

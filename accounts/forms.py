@@ -11,7 +11,7 @@ from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.mfa.base import forms as mfa_forms
 
-from accounts.signin import GuessesSpent, signin_guess_take
+from accounts.signin import GuessesSpent, signin_guess_take, signin_guesses_clear
 
 from accounts.countries import COUNTRY_CHOICES
 from accounts.documents import ACCEPT as DOCUMENT_ACCEPT, DocumentError, document_check, documents_for
@@ -139,6 +139,14 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         self.fields["password1"].help_text = " ".join(password_validators_help_texts())
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+    def save(self) -> None:
+        # The new password ends every other session (their stored hash no longer matches), and the
+        # holder, who proved itself by its mailbox, gets its account's bound of guesses back.
+        super().save()
+        from allauth.core import context
+
+        signin_guesses_clear(request=context.request, user=self.user)
 
 
 class ContactForm(forms.Form):

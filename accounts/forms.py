@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as mfa_totp_forms
 
 from accounts.signin import GuessesSpent, signin_guess_take, signin_guesses_clear
 
@@ -84,6 +85,15 @@ class AuthenticatorCodeForm(_CountedCodeMixin, mfa_forms.AuthenticateForm):
 
 
 class AuthenticatorReauthenticateForm(_CountedCodeMixin, mfa_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app")
+        self.fields["code"].widget.attrs.update({"placeholder": "", "inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class AuthenticatorActivateForm(mfa_totp_forms.ActivateTOTPForm):
+    """Setting up the app: the code it shows once the QR code is scanned."""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].label = _("Code from your authenticator app")

@@ -203,8 +203,15 @@ ACCOUNT_EMAIL_NOTIFICATIONS = False
 # in the back office.
 MFA_SUPPORTED_TYPES = ["totp"]
 MFA_ADAPTER = "accounts.adapter.StoreMFAAdapter"
-MFA_FORMS = {"authenticate": "accounts.forms.AuthenticatorCodeForm", "reauthenticate": "accounts.forms.AuthenticatorReauthenticateForm"}
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticatorCodeForm",
+    "reauthenticate": "accounts.forms.AuthenticatorReauthenticateForm",
+    "activate_totp": "accounts.forms.AuthenticatorActivateForm",
+}
 MFA_TOTP_ISSUER = STORE_NAME
+# A phone whose clock is a little off still works: the codes of the 30 seconds before and after count
+# too (RFC 6238's one step). Three right codes in a million, at 100 guesses an hour at most.
+MFA_TOTP_TOLERANCE = 1
 
 # Caches back allauth's rate limits; Redis when there is one, so every web process shares them.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -16,7 +16,7 @@ from tests.accounts.factories import PASSWORD
 
 
 def code_for(secret: str, *, shift: int = 0) -> str:
-    """The code the app shows now (`shift` periods later for a second, unused code)."""
+    """The code the app shows now (`shift` periods away: codes the store does not accept now)."""
     counter = next(iter(yield_hotp_counters_from_time())) + shift
     return format_hotp_value(hotp_value(secret, counter))
 
@@ -199,3 +199,16 @@ def test_a_bad_code_gets_a_message_on_the_same_page(client, contact, code):
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
+
+
+def test_the_requirement_service_refuses_an_ordinary_contact_and_records_each_change_once(admin_contact, contact):
+    from accounts.services import ContactError, account_totp_requirement_set
+
+    with pytest.raises(ContactError, match="Only an administrator of this account"):
+        account_totp_requirement_set(actor=contact, required=True)
+    account_totp_requirement_set(actor=admin_contact, required=True)
+    account_totp_requirement_set(actor=admin_contact, required=True)  # running twice changes nothing more
+    assert ContactEvent.objects.filter(note__contains="authenticator app required").count() == 1
+    account_totp_requirement_set(actor=admin_contact, required=False)
+    admin_contact.account.refresh_from_db()
+    assert not admin_contact.account.totp_required_for_admins

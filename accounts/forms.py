@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
+from allauth.core import context
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 
@@ -18,6 +19,7 @@ from accounts.countries import COUNTRY_CHOICES
 from accounts.documents import ACCEPT as DOCUMENT_ACCEPT, DocumentError, document_check, documents_for
 from accounts.models import Account, Contact, User
 from accounts.registration import RegistrationData
+from accounts.selectors import user_has_totp
 from accounts.services import ContactData
 
 
@@ -36,7 +38,11 @@ class SignInForm(allauth_forms.LoginForm):
 
 class BackOfficeSignInForm(AdminAuthenticationForm):
     """The back office's sign-in: the same counts of wrong passwords as the store's (per address, per
-    name, per account), through allauth's adapter instead of a bare `authenticate()`."""
+    name, per account), through allauth's adapter instead of a bare `authenticate()`.
+
+    It has no second step: a user with an authenticator app signs in on the store's sign-in page
+    (which asks for the code) and then opens the back office, so the app cannot be bypassed here.
+    """
 
     def clean(self) -> dict:
         username = self.cleaned_data.get("username")
@@ -48,31 +54,29 @@ class BackOfficeSignInForm(AdminAuthenticationForm):
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
 
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if user_has_totp(user):
+            raise forms.ValidationError(
+                _("Your user signs in with an authenticator app: sign in on the store's sign-in page, then open the back office."),
+                code="use_two_step",
+            )
+
 
 class _CountedCodeMixin:
     """A code from the authenticator app is a guess like a password: it takes a place in the account's
     count of guesses (accounts.signin) before it is checked, and gives it back when it was right."""
 
     def clean_code(self) -> str:
+        request = context.request
         try:
-            usage = signin_guess_take(request=self._request, user=self.user)
+            usage = signin_guess_take(request=request, user=self.user)
         except GuessesSpent:
-            raise get_adapter(self._request).validation_error("too_many_login_attempts") from None
-        try:
-            code = super().clean_code()
-        except forms.ValidationError:
-            raise
-        except Exception:
-            usage.rollback()
-            raise
+            raise get_adapter(request).validation_error("too_many_login_attempts") from None
+        # A wrong code (a ValidationError) keeps its place taken.
+        code = super().clean_code()
         usage.rollback()
         return code
-
-    @property
-    def _request(self):
-        from allauth.core import context
-
-        return context.request
 
 
 class AuthenticatorCodeForm(_CountedCodeMixin, mfa_forms.AuthenticateForm):
@@ -154,8 +158,6 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         # The new password ends every other session (their stored hash no longer matches), and the
         # holder, who proved itself by its mailbox, gets its account's bound of guesses back.
         super().save()
-        from allauth.core import context
-
         signin_guesses_clear(request=context.request, user=self.user)
 
 

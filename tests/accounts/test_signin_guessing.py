@@ -173,3 +173,49 @@ def test_forgot_password_answers_identically_for_known_and_unknown_users(client,
         assert answers[name] == first, name
     # And only the known pair got an email
     assert set(OutboundEmail.objects.values_list("to", flat=True)) == {"carlos@acme.test"}
+
+
+def test_wrong_activation_codes_for_one_contact_stay_under_100_an_hour(admin_contact, django_capture_on_commit_callbacks, capsys):
+    # Given a new contact at the ACTIVATE USER step, and someone with its link guessing codes: it asks
+    # for a new code each time the last one is spent, as often as the store lets it in an hour
+    from django.db.models import Sum
+
+    from accounts import services
+    from accounts.models import VerificationCode
+    from accounts.services import ContactData, ContactError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.contact_create(
+            actor=admin_contact, account=admin_contact.account, data=ContactData(first_name="Nora", last_name="Nuevo", email="nora@acme.test")
+        )
+    confirm = OutboundEmail.objects.get(to="nora@acme.test", subject__contains="confirm")
+    services.contact_confirm(token=re.search(r"/account/confirm/([^/\s]+)/", confirm.body_text).group(1))
+    activate = OutboundEmail.objects.filter(to="nora@acme.test", subject__contains="activate").latest("id")
+    token = re.search(r"/account/activate/([^/\s]+)/", activate.body_text).group(1)
+    sends = tries = 0
+    for _ in range(20):  # more codes than the store sends in an hour
+        try:
+            services.contact_code_send(token=token, email=new.user.email)
+            sends += 1
+        except ContactError:
+            pass
+        for _ in range(10):  # more tries than a code allows
+            tries += 1
+            with pytest.raises(ContactError):
+                services.contact_code_validate(token=token, code="000000")
+    # (a wrong try is counted on its code; "000000" is right once in a million: the sum stays exact)
+    checked = VerificationCode.objects.filter(contact=new).aggregate(n=Sum("tries"))["n"]
+    with capsys.disabled():
+        print(f"\n[activation codes] {tries} wrong codes tried in the hour: {sends} codes sent, {checked} checked, {tries - checked} refused")
+    assert sends == 5 and checked == 25
+    assert checked <= 100
+
+
+def test_a_back_office_user_with_an_authenticator_app_cannot_skip_it_on_the_back_office_sign_in(client, staff_user):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(staff_user, generate_totp_secret())
+    response = client.post(reverse("admin:login"), {"username": "backoffice", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "sign in on the store&#x27;s sign-in page" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -219,3 +219,12 @@ def test_a_back_office_user_with_an_authenticator_app_cannot_skip_it_on_the_back
     assert response.status_code == 200
     assert "sign in on the store&#x27;s sign-in page" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_back_office_sign_in_is_throttled_per_address_too(client):
+    from tests.accounts.factories import UserFactory
+
+    for i in range(12):
+        UserFactory(username=f"staff{i}", email=f"staff{i}@distributor.test", is_staff=True)
+    outcomes = [_sign_in(client, f"staff{i}", WRONG, address="192.0.2.8", url="admin:login", field="username") for i in range(12)]
+    assert outcomes.count("checked") == 10 and outcomes[10:] == ["refused", "refused"]

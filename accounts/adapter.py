@@ -10,6 +10,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
+from accounts.selectors import totp_required
 from accounts.signin import GuessesSpent, signin_guess_take
 from storefront.emails import email_store
 
@@ -53,12 +54,6 @@ class StoreAccountAdapter(DefaultAccountAdapter):
         from django.conf import settings
 
         return f"{settings.STORE_NAME}: {subject}"
-
-
-def totp_required(user: AbstractBaseUser) -> bool:
-    """Whether this user must sign in with an authenticator app: an administrator of an account that says so."""
-    contact = getattr(user, "contact", None) if getattr(user, "pk", None) else None
-    return bool(contact and contact.is_admin and contact.account.totp_required_for_admins)
 
 
 class StoreMFAAdapter(DefaultMFAAdapter):

@@ -8,7 +8,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.selectors import contact_for_user, user_has_totp
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.selectors import contact_for_user, totp_required, user_has_totp
 
 
 class ContactMiddleware:
@@ -40,13 +42,15 @@ class TotpRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        contact = getattr(request, "contact", None)
-        if contact is not None and contact.is_admin and contact.account.totp_required_for_admins:
+        if getattr(request, "contact", None) is not None and totp_required(request.user):
             if not user_has_totp(request.user) and request.path not in self._open_paths():
                 messages.warning(
                     request,
                     _("Your account asks its administrators to sign in with an authenticator app. Set it up to go on."),
                 )
+                # An htmx request is sent there whole, not swapped into a part of its page.
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(reverse("mfa_activate_totp"))
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -221,7 +221,7 @@ def test_a_back_office_user_with_an_authenticator_app_cannot_skip_it_on_the_back
     assert "_auth_user_id" not in client.session
 
 
-def test_the_back_office_sign_in_is_throttled_per_address_too(client):
+def test_the_back_office_sign_in_is_throttled_per_address_too(client, db):
     from tests.accounts.factories import UserFactory
 
     for i in range(12):

@@ -212,3 +212,10 @@ def test_the_requirement_service_refuses_an_ordinary_contact_and_records_each_ch
     account_totp_requirement_set(actor=admin_contact, required=False)
     admin_contact.account.refresh_from_db()
     assert not admin_contact.account.totp_required_for_admins
+
+
+def test_an_htmx_request_of_an_administrator_without_the_app_sends_the_whole_page_to_set_up(admin_contact_client, admin_contact):
+    admin_contact.account.totp_required_for_admins = True
+    admin_contact.account.save()
+    response = admin_contact_client.get(reverse("orders:cart"), HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == reverse("mfa_activate_totp")

@@ -92,6 +92,9 @@ class AccountAdmin(admin.ModelAdmin):
         (None, {"fields": ("customer_code", "company_name", "tax_id", "country", "currency", "state")}),
         (_("Credit"), {"fields": ("credit_limit", "credit_used", "sales_executive", "price_list")}),
         (_("Address"), {"fields": ("address", "city", "phone", "blocked_fields")}),
+        # The account's administrators choose it (contact list); a lost phone is handled by deleting
+        # the contact's authenticator (Authenticators, under MFA).
+        (_("Sign-in"), {"fields": ("totp_required_for_admins",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -101,8 +104,8 @@ class AccountAdmin(admin.ModelAdmin):
         # Credit used moves only with orders, cancellations and payments, under the account's lock;
         # a form saved from a stale page would overwrite them.
         if request.user.is_superuser:
-            return ("credit_used",)
-        return ("customer_code", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state", "price_list")
+            return ("credit_used", "totp_required_for_admins")
+        return ("customer_code", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state", "price_list", "totp_required_for_admins")
 
 
 class ContactEventInline(admin.TabularInline):

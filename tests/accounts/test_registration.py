@@ -176,7 +176,8 @@ def test_a_png_named_pdf_is_accepted_and_stored_as_png(client, media):
     assert response.status_code == 302
     document = RegistrationDocument.objects.get(kind="fiscal_standing")
     assert document.content_type == "image/png"
-    assert document.stored_name.endswith(".png") and document.original_name == "scan.pdf"
+    # The name is kept as a label only, ending with what the content is.
+    assert document.stored_name.endswith(".png") and document.original_name == "scan.pdf.png"
 
 
 def test_a_file_of_exactly_1_mb_is_accepted(client):

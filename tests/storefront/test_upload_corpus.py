@@ -253,3 +253,17 @@ def test_zz_report_the_upload_figures(capsys):
     rma_good = sum(1 for sample in CORPUS if sample.kind in RMA_KINDS)
     assert FIGURES["RMA attachments"] == Counter(tried=len(CORPUS), refused=len(CORPUS) - rma_good, kept=rma_good)
     assert FIGURES["Add multiple products file"] == Counter(tried=len(CORPUS) + 2, refused=len(CORPUS), kept=2)
+
+
+def test_every_download_view_answers_through_the_attachment_helper():
+    # A FileResponse built anywhere else could forget nosniff or the attachment disposition.
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    skipped = {".venv", "tests", "bench", "staticfiles", "media"}
+    builders = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not skipped & set(path.relative_to(root).parts) and "FileResponse(" in path.read_text()
+    )
+    assert builders == ["storefront/uploads.py"]

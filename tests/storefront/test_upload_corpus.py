@@ -189,7 +189,9 @@ def test_rma_keeps_good_attachments_and_refuses_bad_ones(contact_client, other_a
     assert (_media / attachment.file.name).read_bytes() == sample.build(MAX_ATTACHMENT_BYTES)
     _check_label(attachment.original_name, sample.kind)
 
-    # Downloaded by its own account only, as an attachment of its checked type, never sniffed.
+    # Never served from the media folder; downloaded by its own account only, as an attachment of its
+    # checked type, never sniffed.
+    assert contact_client.get(f"/media/{attachment.file.name}").status_code == 404
     url = reverse("rma:attachment-download", args=[rma.number, attachment.pk])
     assert other_admin_client.get(url).status_code == 404
     response = contact_client.get(url)

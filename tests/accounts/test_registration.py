@@ -265,8 +265,9 @@ def test_a_missing_company_field_is_refused(client, media):
 def _answer(client, response) -> tuple[int, str, str]:
     """What the applicant sees: the redirect and the page it leads to."""
     page = client.get(response.url).content.decode()
-    # The CSRF tokens are masked afresh on every page: everything else must be the same.
-    return response.status_code, response.url, re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", page)
+    # The CSRF tokens are masked afresh on every page, and each page has its own CSP nonce: everything
+    # else must be the same.
+    return response.status_code, response.url, re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]+', r"\1", page)
 
 
 def _applications_and_files(media: Path) -> tuple[int, int, list[Path]]:

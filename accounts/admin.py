@@ -259,8 +259,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         except OSError:
             raise Http404 from None
         filename = f"{document.kind}-{document.registration_id}.{document.stored_name.rsplit('.', 1)[-1]}"
-        response = attachment_response(stream, filename=filename, content_type=document.content_type)
-        return response
+        return attachment_response(stream, filename=filename, content_type=document.content_type)
 
     @admin.action(description=_("Approve (create the account and its administrator)"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:

@@ -194,5 +194,4 @@ def price_list_download(request: HttpRequest, token: UUID) -> HttpResponse:
         stream = export.file.open("rb")
     except OSError:
         raise Http404(_("This file is no longer available.")) from None
-    response = attachment_response(stream, filename=price_list_export_filename(export), content_type=CONTENT_TYPES[export.file_format])
-    return response
+    return attachment_response(stream, filename=price_list_export_filename(export), content_type=CONTENT_TYPES[export.file_format])

@@ -341,5 +341,4 @@ class LicenceOrderAdmin(admin.ModelAdmin):
             stream = order.certificate.open("rb")
         except OSError:
             raise Http404 from None
-        response = attachment_response(stream, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")
-        return response
+        return attachment_response(stream, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")

@@ -171,8 +171,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             stream = invoice.pdf.open("rb")
         except OSError:
             raise Http404 from None
-        response = attachment_response(stream, filename=f"{invoice.number}.pdf", content_type="application/pdf")
-        return response
+        return attachment_response(stream, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
     @admin.display(description=_("order"))
     def billed_link(self, invoice: Invoice) -> str:

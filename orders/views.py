@@ -294,8 +294,7 @@ def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
     except OSError:
         raise Http404("This invoice's PDF is not available.") from None
     # The account's own document: no shared cache may keep it.
-    response = attachment_response(stream, filename=f"{invoice.number}.pdf", content_type="application/pdf")
-    return response
+    return attachment_response(stream, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
 
 @invoices_required
@@ -315,5 +314,4 @@ def statement_xlsx(request: HttpRequest) -> HttpResponse:
     statement_write_xlsx(data, stream)
     stream.seek(0)
     filename = f"statement-{slugify(data.account.customer_code)}-{data.today.isoformat()}.xlsx"
-    response = attachment_response(stream, filename=filename, content_type=XLSX_CONTENT_TYPE)
-    return response
+    return attachment_response(stream, filename=filename, content_type=XLSX_CONTENT_TYPE)

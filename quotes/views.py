@@ -364,5 +364,4 @@ def quote_pdf_download(request: HttpRequest, token: UUID) -> HttpResponse:
         stream = quote.pdf_file.open("rb")
     except OSError:
         raise Http404(_("This file is no longer available.")) from None
-    response = attachment_response(stream, filename=f"{quote.number}.pdf", content_type="application/pdf")
-    return response
+    return attachment_response(stream, filename=f"{quote.number}.pdf", content_type="application/pdf")

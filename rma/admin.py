@@ -144,8 +144,7 @@ class RmaRequestAdmin(admin.ModelAdmin):
             stream = attachment.file.open("rb")
         except OSError:
             raise Http404 from None
-        response = attachment_response(stream, filename=attachment.original_name, content_type=attachment.content_type)
-        return response
+        return attachment_response(stream, filename=attachment.original_name, content_type=attachment.content_type)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return for_sales_executive(request, super().get_queryset(request), "account")

@@ -122,5 +122,4 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpRespo
         stream = attachment.file.open("rb")
     except OSError:
         raise Http404("This attachment is not available.") from None
-    response = attachment_response(stream, filename=attachment.original_name, content_type=attachment.content_type)
-    return response
+    return attachment_response(stream, filename=attachment.original_name, content_type=attachment.content_type)

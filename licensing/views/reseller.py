@@ -251,8 +251,7 @@ def certificate_download(request: HttpRequest, number: str) -> HttpResponse:
     except OSError:
         raise Http404("The eCertificate of this order is not available.") from None
     # The account's own document: no shared cache may keep it.
-    response = attachment_response(stream, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")
-    return response
+    return attachment_response(stream, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")
 
 
 # --- My Downloads ---------------------------------------------------------------------------------

@@ -41,6 +41,6 @@ def quote_pdf_render(*, quote: Quote) -> bytes:
     """The quote as PDF bytes, nothing fetched."""
     html = quote_pdf_html(quote=quote)
     # Imported here: WeasyPrint takes most of a second to load, which only PDF makers should pay.
-    from weasyprint import HTML
+    from storefront.pdf import pdf_write
 
-    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
+    return pdf_write(html)

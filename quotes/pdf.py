@@ -14,12 +14,6 @@ from quotes.models import Quote, QuoteLine
 from quotes.pricing import quote_priced
 
 
-def _refuse_fetch(url: str, *args, **kwargs) -> dict:
-    # The template inlines its CSS and uses installed fonts: a PDF never reaches out, even for a URL
-    # typed into a customer's address.
-    raise ValueError(f"Quote PDFs load nothing from outside: {url}")
-
-
 def quote_pdf_html(*, quote: Quote) -> str:
     """The HTML the PDF is made from."""
     priced = quote_priced(quote=quote, lines=QuoteLine.objects.filter(quote=quote).order_by("id"))

@@ -77,6 +77,7 @@ ROUTES: dict[str, Route] = {
     "accounts:contact-information": Route(CONTACT),
     "accounts:contact-list": Route(CONTACT, ADMIN),
     "accounts:contact-create": Route(CONTACT, ADMIN),
+    "accounts:totp-requirement": Route(CONTACT, ADMIN),
     "accounts:contact-edit": Route(CONTACT, ADMIN, {"pk": "contact"}),
     "accounts:contact-deactivate": Route(CONTACT, ADMIN, {"pk": "contact"}),
     "accounts:contact-reactivate": Route(CONTACT, ADMIN, {"pk": "contact"}),
@@ -101,6 +102,13 @@ ROUTES: dict[str, Route] = {
     "account_reset_password_done": Route(PUBLIC),
     "account_reset_password_from_key": Route(PUBLIC, objects={"uidb36": "reset_uid", "key": "reset_key"}),
     "account_reset_password_from_key_done": Route(PUBLIC),
+    "account_reauthenticate": Route(PUBLIC, note="allauth: a visitor is sent to sign in"),
+    # --- allauth MFA: the authenticator app of the signed-in user; the code step of a sign-in -------
+    "mfa_index": Route(PUBLIC, note="allauth: a visitor is sent to sign in"),
+    "mfa_authenticate": Route(PUBLIC, note="the code step: only with a sign-in waiting for its code"),
+    "mfa_reauthenticate": Route(PUBLIC, note="allauth: a visitor is sent to sign in"),
+    "mfa_activate_totp": Route(PUBLIC, note="allauth: a visitor is sent to sign in"),
+    "mfa_deactivate_totp": Route(PUBLIC, note="allauth: a visitor is sent to sign in"),
     # --- catalog: browsing is public (prices only for contacts who may see them) ------------------
     "catalog:home": Route(PUBLIC),
     "catalog:search": Route(PUBLIC),

@@ -38,4 +38,4 @@ USER storefront
 
 EXPOSE 8000
 
-CMD ["gunicorn", "storefront.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+CMD ["gunicorn", "storefront.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "--logger-class", "storefront.logfilters.GunicornLogger"]

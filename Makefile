@@ -7,7 +7,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev system-deps browser-deps messages migrate demo check clean
+.PHONY: run test audit bench install install-dev system-deps browser-deps messages migrate demo check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,14 @@ run: demo messages
 
 test: install-dev messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Code and supply chain, run by .ci/run before the suite: bandit fails on any high-severity finding
+# (configured in pyproject.toml: tests/ and .venv are skipped); pip-audit fails on a known vulnerability
+# in an installed dependency and on any dependency it could not look up (.ci/audit-deps says so loudly,
+# and does not fail, where PyPI's vulnerability lookups are not reachable at all).
+audit: $(VENV)/.installed-dev
+	$(BIN)/bandit -c pyproject.toml -r . -q --severity-level high
+	.ci/audit-deps $(BIN)
 
 # The benchmark: builds its data (TIER=m, or TIER=xl on PostgreSQL), measures every hot path against
 # its floor in the same run, and writes bench/results.json, the table and docs/performance.md. It

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 
+from accounts.selectors import totp_required
+from accounts.signin import GuessesSpent, signin_guess_take
 from storefront.emails import email_store
 
 
@@ -13,6 +21,24 @@ class StoreAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Contacts are created by their account administrator; new resellers become customers.
         return False
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """Every password check (the sign-in page, the back office's, re-authentication) first takes a
+        place in the account's count of guesses (accounts.signin), then allauth's own per-address and
+        per-name counts; a right password gives its place back."""
+        login = credentials.get("username") or credentials.get("email") or ""
+        try:
+            usage = signin_guess_take(request=request, login=login)
+        except GuessesSpent:
+            raise self.validation_error("too_many_login_attempts") from None
+        try:
+            user = super().authenticate(request, **credentials)
+        except Exception:
+            usage.rollback()  # refused by allauth's own limits before any check: not a guess
+            raise
+        if user is not None:
+            usage.rollback()
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = context.get("request")
@@ -28,3 +54,20 @@ class StoreAccountAdapter(DefaultAccountAdapter):
         from django.conf import settings
 
         return f"{settings.STORE_NAME}: {subject}"
+
+
+class StoreMFAAdapter(DefaultMFAAdapter):
+    """allauth's two-step sign-in, the store's way: an administrator whose account requires the
+    authenticator app cannot remove it (it can replace it: remove is refused, a new phone is the back
+    office's job)."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Your account asks its administrators to sign in with an authenticator app: you cannot remove yours. "
+            "To move it to a new phone, ask your sales executive."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        return not totp_required(authenticator.user)

@@ -6,10 +6,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +18,7 @@ from accounts.documents import document_label
 from accounts.models import Account, Contact, ContactEvent, Registration, RegistrationDocument, RegistrationEvent, User
 from accounts.registration import RegistrationError
 from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.uploads import attachment_response
 
 
 class _UniqueEmailMixin:
@@ -92,6 +92,9 @@ class AccountAdmin(admin.ModelAdmin):
         (None, {"fields": ("customer_code", "company_name", "tax_id", "country", "currency", "state")}),
         (_("Credit"), {"fields": ("credit_limit", "credit_used", "sales_executive", "price_list")}),
         (_("Address"), {"fields": ("address", "city", "phone", "blocked_fields")}),
+        # The account's administrators choose it (contact list); a lost phone is handled by deleting
+        # the contact's authenticator (Authenticators, under MFA).
+        (_("Sign-in"), {"fields": ("totp_required_for_admins",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -101,8 +104,8 @@ class AccountAdmin(admin.ModelAdmin):
         # Credit used moves only with orders, cancellations and payments, under the account's lock;
         # a form saved from a stale page would overwrite them.
         if request.user.is_superuser:
-            return ("credit_used",)
-        return ("customer_code", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state", "price_list")
+            return ("credit_used", "totp_required_for_admins")
+        return ("customer_code", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state", "price_list", "totp_required_for_admins")
 
 
 class ContactEventInline(admin.TabularInline):
@@ -259,10 +262,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         except OSError:
             raise Http404 from None
         filename = f"{document.kind}-{document.registration_id}.{document.stored_name.rsplit('.', 1)[-1]}"
-        response = FileResponse(stream, as_attachment=True, filename=filename, content_type=document.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        add_never_cache_headers(response)
-        return response
+        return attachment_response(stream, filename=filename, content_type=document.content_type)
 
     @admin.action(description=_("Approve (create the account and its administrator)"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:

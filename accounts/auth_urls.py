@@ -5,7 +5,7 @@ contact change its sign-in email without its administrator and without validatio
 emails only through the contact list's Validate Email.
 """
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from allauth.account import views
 
@@ -25,4 +25,8 @@ urlpatterns = [
         name="account_reset_password_from_key",
     ),
     path("password/reset/key/done/", views.password_reset_from_key_done, name="account_reset_password_from_key_done"),
+    # Confirming the password again before setting up or removing the authenticator app.
+    path("reauthenticate/", views.reauthenticate, name="account_reauthenticate"),
+    # Two-step sign-in: the authenticator app (TOTP only; settings.MFA_SUPPORTED_TYPES).
+    path("two-step/", include("allauth.mfa.urls")),
 ]

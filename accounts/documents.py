@@ -3,7 +3,8 @@
 A file's type is told from its content, never from its name or the content type the browser sent:
 PDF, JPEG and PNG by their first bytes; a .docx only when its package declares a Word document and
 holds no macros; a .doc only when its compound file holds a WordDocument stream and no macro storage.
-Anything else in a zip or a compound file (a .docm, a JAR, an installer, a spreadsheet) is refused.
+Anything else in a zip or a compound file (a .docm, a JAR, an installer, a spreadsheet) is refused, and
+so is any file that is also a web page or a script (storefront.uploads).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy as _
 
 from storefront.errors import DomainError
+from storefront.uploads import upload_is_active
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
@@ -326,6 +328,7 @@ def document_check(upload: IO[bytes], *, label: str | Promise) -> tuple[str, str
     if size == 0:
         raise DocumentError(gettext("%(document)s is an empty file.") % {"document": label})
     kind = document_sniff(upload)
-    if kind is None:
+    # A PDF or an image that is also a web page or runs script is not one of the kinds we take.
+    if kind is None or upload_is_active(upload):
         raise DocumentError(gettext("%(document)s is not a PDF, JPG, Word or PNG file.") % {"document": label})
     return kind

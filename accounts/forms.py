@@ -1,17 +1,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.core import context
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as mfa_totp_forms
+
+from accounts.signin import GuessesSpent, signin_guess_take, signin_guesses_clear
 
 from accounts.countries import COUNTRY_CHOICES
 from accounts.documents import ACCEPT as DOCUMENT_ACCEPT, DocumentError, document_check, documents_for
 from accounts.models import Account, Contact, User
 from accounts.registration import RegistrationData
+from accounts.selectors import user_has_totp
 from accounts.services import ContactData
 
 
@@ -26,6 +34,80 @@ class SignInForm(allauth_forms.LoginForm):
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in")
+
+
+class BackOfficeSignInForm(AdminAuthenticationForm):
+    """The back office's sign-in: the same counts of wrong passwords as the store's (per address, per
+    name, per account), through allauth's adapter instead of a bare `authenticate()`.
+
+    It has no second step: a user with an authenticator app signs in on the store's sign-in page
+    (which asks for the code) and then opens the back office, so the app cannot be bypassed here.
+    """
+
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = get_adapter(self.request).authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if user_has_totp(user):
+            raise forms.ValidationError(
+                _("Your user signs in with an authenticator app: sign in on the store's sign-in page, then open the back office."),
+                code="use_two_step",
+            )
+
+
+class _CountedCodeMixin:
+    """A code from the authenticator app is a guess like a password: it takes a place in the account's
+    count of guesses (accounts.signin) before it is checked, and gives it back when it was right."""
+
+    def clean_code(self) -> str:
+        request = context.request
+        try:
+            usage = signin_guess_take(request=request, user=self.user)
+        except GuessesSpent:
+            raise get_adapter(request).validation_error("too_many_login_attempts") from None
+        # A wrong code (a ValidationError) keeps its place taken.
+        code = super().clean_code()
+        usage.rollback()
+        return code
+
+
+class AuthenticatorCodeForm(_CountedCodeMixin, mfa_forms.AuthenticateForm):
+    """Sign in, second step: the six-digit code of the authenticator app."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app")
+        self.fields["code"].widget.attrs.update({"placeholder": "", "inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class AuthenticatorReauthenticateForm(_CountedCodeMixin, mfa_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app")
+        self.fields["code"].widget.attrs.update({"placeholder": "", "inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class AuthenticatorActivateForm(mfa_totp_forms.ActivateTOTPForm):
+    """Setting up the app: the code it shows once the QR code is scanned."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app")
+        self.fields["code"].widget.attrs.update({"placeholder": "", "inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class TotpRequirementForm(forms.Form):
+    """The account's setting, on the contact list: administrators sign in with an authenticator app."""
+
+    required = forms.BooleanField(label=_("Administrators sign in with an authenticator app"), required=False)
 
 
 class ForgotPasswordForm(allauth_forms.ResetPasswordForm):
@@ -71,6 +153,12 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         self.fields["password1"].help_text = " ".join(password_validators_help_texts())
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+    def save(self) -> None:
+        # The new password ends every other session (their stored hash no longer matches), and the
+        # holder, who proved itself by its mailbox, gets its account's bound of guesses back.
+        super().save()
+        signin_guesses_clear(request=context.request, user=self.user)
 
 
 class ContactForm(forms.Form):

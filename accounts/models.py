@@ -76,6 +76,11 @@ class Account(models.Model):
         blank=True,
         help_text=_("Fields of the account's data that only distributor staff may change."),
     )
+    totp_required_for_admins = models.BooleanField(
+        _("administrators sign in with an authenticator app"),
+        default=False,
+        help_text=_("Set by the account's administrators: each of them needs a code from an authenticator app to sign in."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -37,6 +37,7 @@ from accounts.models import Account, Contact, Registration, RegistrationDocument
 from storefront.emails import email_queue
 from storefront.errors import DomainError
 from storefront.throttle import throttle_give_back, throttle_key, throttle_take
+from storefront.uploads import upload_display_name
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def registration_submit(*, data: RegistrationData, documents: Mapping[str, IO[by
                     registration=registration,
                     kind=key,
                     stored_name=f"{uuid.uuid4().hex}.{extension}",
-                    original_name=(getattr(upload, "name", "") or f"{key}.{extension}")[-255:],
+                    original_name=upload_display_name(getattr(upload, "name", "") or key, extension=extension),
                     content_type=content_type,
                     size=upload.size,
                 )

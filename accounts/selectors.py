@@ -19,6 +19,23 @@ def contact_for_user(user: User) -> Contact | None:
     return contact if contact.state == Contact.State.ACTIVE else None
 
 
+def totp_required(user: User) -> bool:
+    """Whether this user must sign in with an authenticator app: an administrator of an account that says so."""
+    contact = getattr(user, "contact", None) if getattr(user, "pk", None) else None
+    return bool(contact and contact.is_admin and contact.account.totp_required_for_admins)
+
+
+def user_has_totp(user: User) -> bool:
+    """Whether the user signs in with an authenticator app; read with the user when it was loaded by
+    accounts.backends, else asked."""
+    known = getattr(user, "has_totp", None)
+    if known is not None:
+        return bool(known)
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
 def contact_list_for_admin(admin: Contact) -> QuerySet[Contact]:
     """The contacts of the administrator's own account, in one query."""
     return (

@@ -497,3 +497,18 @@ def account_update_by_contact(*, contact: Contact, changes: dict[str, Any]) -> A
         account.save(update_fields=fields)
         _event(contact, contact.user, f"account data changed: {', '.join(fields)}")
     return account
+
+
+@transaction.atomic
+def account_totp_requirement_set(*, actor: Contact, required: bool) -> Account:
+    """An account administrator turns on (or off) the authenticator app for every administrator of its account."""
+    locked = _lock(actor)
+    current = locked[actor.pk]
+    account = Account.objects.select_for_update().get(pk=current.account_id)
+    if not (current.is_admin and current.is_active):
+        raise ContactError(_("Only an administrator of this account can change how its administrators sign in."))
+    if account.totp_required_for_admins != required:
+        account.totp_required_for_admins = required
+        account.save(update_fields=["totp_required_for_admins"])
+        _event(current, current.user, f"authenticator app required for administrators: {'on' if required else 'off'}")
+    return account

@@ -17,6 +17,7 @@ from accounts.forms import (
     ContactForm,
     ContactInformationForm,
     NewContactForm,
+    TotpRequirementForm,
 )
 from accounts.models import ContactLink
 from accounts.permissions import account_admin_required, contact_required, get_contact_for_admin
@@ -84,7 +85,25 @@ def contact_information(request: HttpRequest) -> HttpResponse:
 @account_admin_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = contact_list_for_admin(request.contact)
-    return render(request, "accounts/contact_list.html", {"contacts": contacts})
+    totp_form = TotpRequirementForm(initial={"required": request.contact.account.totp_required_for_admins})
+    return render(request, "accounts/contact_list.html", {"contacts": contacts, "totp_form": totp_form})
+
+
+@account_admin_required
+@require_http_methods(["POST"])
+def totp_requirement(request: HttpRequest) -> HttpResponse:
+    form = TotpRequirementForm(request.POST)
+    if form.is_valid():
+        try:
+            account = services.account_totp_requirement_set(actor=request.contact, required=form.cleaned_data["required"])
+        except ContactError as exc:
+            messages.error(request, exc.message)
+        else:
+            if account.totp_required_for_admins:
+                messages.success(request, _("From now on, administrators sign in with a code from an authenticator app."))
+            else:
+                messages.success(request, _("Administrators no longer need an authenticator app to sign in."))
+    return redirect("accounts:contact-list")
 
 
 @account_admin_required

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -42,6 +42,7 @@ from catalog.selectors import (
     product_listing,
     product_stock_by_warehouse,
 )
+from storefront.uploads import attachment_response
 
 
 class CountedPaginator(Paginator):
@@ -156,13 +157,11 @@ def _price_list_attachment(wanted: PriceListRequest) -> HttpResponse:
     if wanted.file_format == PriceListExport.Format.CSV:
         response = StreamingHttpResponse(price_list_csv_stream(request=wanted), content_type=wanted.content_type)
         response["Content-Disposition"] = content_disposition_header(True, wanted.filename)
-    else:
-        response = FileResponse(
-            price_list_xlsx_file(request=wanted), as_attachment=True, filename=wanted.filename, content_type=wanted.content_type
-        )
-    # The account's prices: no shared cache may keep them.
-    add_never_cache_headers(response)
-    return response
+        response["X-Content-Type-Options"] = "nosniff"
+        # The account's prices: no shared cache may keep them.
+        add_never_cache_headers(response)
+        return response
+    return attachment_response(price_list_xlsx_file(request=wanted), filename=wanted.filename, content_type=wanted.content_type)
 
 
 @price_list_required
@@ -195,8 +194,4 @@ def price_list_download(request: HttpRequest, token: UUID) -> HttpResponse:
         stream = export.file.open("rb")
     except OSError:
         raise Http404(_("This file is no longer available.")) from None
-    response = FileResponse(
-        stream, as_attachment=True, filename=price_list_export_filename(export), content_type=CONTENT_TYPES[export.file_format]
-    )
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(stream, filename=price_list_export_filename(export), content_type=CONTENT_TYPES[export.file_format])

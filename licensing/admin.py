@@ -12,10 +12,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
@@ -27,6 +26,7 @@ from orders.invoices import LICENCE_INVOICEABLE, invoice_issue
 from orders.models import Invoice
 from orders.services import OrderError
 from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.uploads import attachment_response
 
 State = LicenceOrder.State
 # The moves the back office makes with a button, in the order an order takes them.
@@ -341,6 +341,4 @@ class LicenceOrderAdmin(admin.ModelAdmin):
             stream = order.certificate.open("rb")
         except OSError:
             raise Http404 from None
-        response = FileResponse(stream, as_attachment=True, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")
-        add_never_cache_headers(response)
-        return response
+        return attachment_response(stream, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -20,6 +19,7 @@ from orders.invoices import invoice_issue, invoice_mark_paid
 from orders.models import Invoice, Order, OrderEvent, OrderLine
 from orders.services import OrderError
 from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.uploads import attachment_response
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -171,9 +171,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             stream = invoice.pdf.open("rb")
         except OSError:
             raise Http404 from None
-        response = FileResponse(stream, as_attachment=True, filename=f"{invoice.number}.pdf", content_type="application/pdf")
-        add_never_cache_headers(response)
-        return response
+        return attachment_response(stream, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
     @admin.display(description=_("order"))
     def billed_link(self, invoice: Invoice) -> str:

@@ -56,6 +56,23 @@ def transactions_required(view: View) -> View:
     return wrapper
 
 
+def order_cancel_required(view: View) -> View:
+    """A contact that sees the account's orders and may place them: only such a contact cancels one.
+
+    The service refuses the others too; checking here answers them 403 like every other missing
+    permission, before the order is looked up.
+    """
+
+    @wraps(view)
+    @transactions_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.contact.can_order:
+            raise PermissionDenied("This user cannot cancel orders.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def invoices_required(view: View) -> View:
     """A contact that may see the account's invoices and statement: "invoices" permission or administrator."""
 

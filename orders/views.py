@@ -4,10 +4,10 @@ import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,12 +24,14 @@ from orders.permissions import (
     get_invoice_for_contact,
     get_order_for_contact,
     invoices_required,
+    order_cancel_required,
     order_required,
     transactions_required,
 )
 from orders.selectors import cart_for_page, invoice_list_for_account, order_list_for_account
 from orders.services import OrderError
 from orders.statement import account_statement, statement_write_xlsx
+from storefront.uploads import attachment_response
 
 ORDERS_PAGE_SIZE = 25
 INVOICES_PAGE_SIZE = 25
@@ -256,7 +258,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "orders/order_detail.html", {"order": order})
 
 
-@transactions_required
+@order_cancel_required
 @require_POST
 def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     order = get_order_for_contact(request, number)
@@ -292,10 +294,8 @@ def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
         stream = invoice.pdf.open("rb")
     except OSError:
         raise Http404("This invoice's PDF is not available.") from None
-    response = FileResponse(stream, as_attachment=True, filename=f"{invoice.number}.pdf", content_type="application/pdf")
     # The account's own document: no shared cache may keep it.
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(stream, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
 
 @invoices_required
@@ -315,6 +315,4 @@ def statement_xlsx(request: HttpRequest) -> HttpResponse:
     statement_write_xlsx(data, stream)
     stream.seek(0)
     filename = f"statement-{slugify(data.account.customer_code)}-{data.today.isoformat()}.xlsx"
-    response = FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(stream, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -14,12 +14,6 @@ from quotes.models import Quote, QuoteLine
 from quotes.pricing import quote_priced
 
 
-def _refuse_fetch(url: str, *args, **kwargs) -> dict:
-    # The template inlines its CSS and uses installed fonts: a PDF never reaches out, even for a URL
-    # typed into a customer's address.
-    raise ValueError(f"Quote PDFs load nothing from outside: {url}")
-
-
 def quote_pdf_html(*, quote: Quote) -> str:
     """The HTML the PDF is made from."""
     priced = quote_priced(quote=quote, lines=QuoteLine.objects.filter(quote=quote).order_by("id"))
@@ -41,6 +35,6 @@ def quote_pdf_render(*, quote: Quote) -> bytes:
     """The quote as PDF bytes, nothing fetched."""
     html = quote_pdf_html(quote=quote)
     # Imported here: WeasyPrint takes most of a second to load, which only PDF makers should pay.
-    from weasyprint import HTML
+    from storefront.pdf import pdf_write
 
-    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
+    return pdf_write(html)

@@ -34,6 +34,19 @@ def quotes_required(view: View) -> View:
     return wrapper
 
 
+def quote_to_cart_required(view: View) -> View:
+    """"Move to cart": a contact with the quotes permission that may also place orders."""
+
+    @wraps(view)
+    @quotes_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.contact.can_order:
+            raise PermissionDenied("This user cannot place orders.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def get_quote_for_contact(request: HttpRequest, number: str) -> Quote:
     """A quote of the contact's own account; 404 for any other account's, 403 without the permission."""
     _check(request)

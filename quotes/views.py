@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,9 +17,16 @@ from catalog.selectors import Filters, Pricing, Scope, product_listing
 from quotes import services
 from quotes.forms import AddItemForm, AddToQuoteForm, CustomerForm, QuoteForm, line_changes
 from quotes.models import Quote
-from quotes.permissions import get_customer_for_contact, get_quote_for_contact, get_quote_for_token, quotes_required
+from quotes.permissions import (
+    get_customer_for_contact,
+    get_quote_for_contact,
+    get_quote_for_token,
+    quote_to_cart_required,
+    quotes_required,
+)
 from quotes.selectors import current_quote_number, customers_for_account, quote_list_for_account, quote_priced_for_page
 from quotes.services import QuoteError
+from storefront.uploads import attachment_response
 
 QUOTES_PAGE_SIZE = 25
 SEARCH_RESULTS = 10
@@ -299,7 +306,7 @@ def quote_activate(request: HttpRequest, number: str) -> HttpResponse:
     return _htmx_render(request, template, {"quote": quote, "error": error})
 
 
-@quotes_required
+@quote_to_cart_required
 @require_POST
 def quote_to_cart(request: HttpRequest, number: str) -> HttpResponse:
     """"Move to cart": the quote's lines go into the cart, to order them."""
@@ -363,6 +370,4 @@ def quote_pdf_download(request: HttpRequest, token: UUID) -> HttpResponse:
         stream = quote.pdf_file.open("rb")
     except OSError:
         raise Http404(_("This file is no longer available.")) from None
-    response = FileResponse(stream, as_attachment=True, filename=f"{quote.number}.pdf", content_type="application/pdf")
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(stream, filename=f"{quote.number}.pdf", content_type="application/pdf")

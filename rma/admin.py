@@ -9,10 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -20,6 +19,7 @@ from rma import services
 from rma.models import RmaAttachment, RmaEvent, RmaRequest, ServiceCentre, ShippedSerials
 from rma.services import RmaError
 from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.uploads import attachment_response
 
 
 class RmaEventInline(ReadOnlyInline):
@@ -144,9 +144,7 @@ class RmaRequestAdmin(admin.ModelAdmin):
             stream = attachment.file.open("rb")
         except OSError:
             raise Http404 from None
-        response = FileResponse(stream, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
-        add_never_cache_headers(response)
-        return response
+        return attachment_response(stream, filename=attachment.original_name, content_type=attachment.content_type)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return for_sales_executive(request, super().get_queryset(request), "account")

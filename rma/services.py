@@ -26,6 +26,7 @@ from rma.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff
 from rma.models import RmaAttachment, RmaEvent, RmaRequest, ServiceCentre, ShippedSerials
 from storefront.emails import email_queue
 from storefront.errors import DomainError
+from storefront.uploads import upload_display_name, upload_is_active
 
 CLAIMABLE_ORDER_STATES = (Order.State.SHIPPED, Order.State.DELIVERED)
 VOLUME_LICENSING_TYPES = (Product.Type.LICENCE, Product.Type.CLOUD)
@@ -94,7 +95,8 @@ def _check_attachments(files: Sequence) -> list[tuple[object, str, str]]:
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise RmaError(_("%(name)s is larger than 5 MB.") % {"name": name}, field="attachments")
         kind = sniff(upload)
-        if kind is None:
+        # A PDF or an image that is also a web page or runs script is not one of the kinds we take.
+        if kind is None or upload_is_active(upload):
             raise RmaError(_("%(name)s is not a PDF, JPG or PNG file.") % {"name": name}, field="attachments")
         checked.append((upload, *kind))
     return checked
@@ -207,7 +209,7 @@ def rma_submit(
         attachment = RmaAttachment(
             rma=rma,
             stored_name=f"{position:02d}-{uuid.uuid4().hex[:12]}.{extension}",
-            original_name=(getattr(upload, "name", "") or f"attachment.{extension}")[-255:],
+            original_name=upload_display_name(getattr(upload, "name", "") or "attachment", extension=extension),
             content_type=content_type,
             size=upload.size,
         )

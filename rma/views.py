@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rma import services
@@ -12,6 +11,7 @@ from rma.forms import ClaimStepForm, OrderStepForm
 from rma.permissions import get_rma_for_contact, rma_required
 from rma.selectors import rma_list_for_account, service_centres_for_contact
 from rma.services import RmaError
+from storefront.uploads import attachment_response
 
 RMA_PAGE_SIZE = 25
 # Step 1's answers, kept in the session until the request is submitted.
@@ -122,7 +122,4 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpRespo
         stream = attachment.file.open("rb")
     except OSError:
         raise Http404("This attachment is not available.") from None
-    response = FileResponse(stream, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(stream, filename=attachment.original_name, content_type=attachment.content_type)

@@ -22,3 +22,12 @@ def store(request: HttpRequest) -> dict:
         "country": getattr(request, "country", settings.STORE_DEFAULT_COUNTRY),
         "COUNTRY_CHOICES": COUNTRY_CHOICES,
     }
+
+
+def csp_nonce(request: HttpRequest) -> dict:
+    """The response's CSP nonce as `csp_nonce`, the name django-htmx's htmx_script reads (and Django 6 uses).
+
+    Made for every rendered page, the admin's too, so each page's policy names a fresh nonce.
+    """
+    nonce = getattr(request, "csp_nonce", None)
+    return {"csp_nonce": str(nonce) if nonce is not None else ""}

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "storefront",
     "accounts",
     "catalog",
@@ -94,6 +96,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ContactMiddleware",
+    "accounts.middleware.TotpRequiredMiddleware",
     "storefront.country.CountryMiddleware",
 ]
 
@@ -113,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "storefront.context_processors.store",
+                "storefront.context_processors.csp_nonce",
             ],
         },
     },
@@ -170,12 +174,19 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
+# Guessing is bounded per account whatever the address: at most 100 wrong passwords or authenticator
+# codes for one account in any hour (accounts.signin), however many addresses and names (user id,
+# email) they come from. allauth's defaults (10 a minute per address, 5 per 5 minutes per name) let
+# through 600 an hour from each address and 60 for each of the account's two names. Per address: 10 a
+# minute and 30 an hour; per name: 5 in 5 minutes.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,30/h/ip,5/5m/key",
+    "login_failed_account": "100/h/key",
     "reset_password": "20/m/ip,5/h/key",
-    "reset_password_from_key": "20/m/ip",
+    "reset_password_from_key": "20/m/ip,60/h/ip",
     "change_password": "10/m/user",
+    "reauthenticate": "10/m/user",
 }
 # The client address every per-address limit counts (sign-in, Questions or Concerns, Become a
 # Customer, Request Access, events, chat): behind N proxies of ours, the Nth address from the right of
@@ -186,6 +197,23 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_PASSWORD_MIN_LENGTH = None
 ACCOUNT_EMAIL_NOTIFICATIONS = False
+
+# Two-step sign-in: a code from an authenticator app (TOTP), optional for every contact, required for
+# the administrators of an account that turns it on (Account.totp_required_for_admins). Wrong codes
+# count in the account's bound of guesses (accounts.forms.AuthenticatorCodeForm). No recovery codes: a
+# contact who loses its phone asks its administrator's sales executive, who removes the authenticator
+# in the back office.
+MFA_SUPPORTED_TYPES = ["totp"]
+MFA_ADAPTER = "accounts.adapter.StoreMFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticatorCodeForm",
+    "reauthenticate": "accounts.forms.AuthenticatorReauthenticateForm",
+    "activate_totp": "accounts.forms.AuthenticatorActivateForm",
+}
+MFA_TOTP_ISSUER = STORE_NAME
+# A phone whose clock is a little off still works: the codes of the 30 seconds before and after count
+# too (RFC 6238's one step). Three right codes in a million, at 100 guesses an hour at most.
+MFA_TOTP_TOLERANCE = 1
 
 # Caches back allauth's rate limits; Redis when there is one, so every web process shares them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -292,17 +320,21 @@ VERIFICATION_CODE_MAX_TRIES = 5
 VERIFICATION_CODE_SENDS_PER_HOUR = 5
 CONTACT_LINK_TTL = timedelta(hours=int(os.environ.get("CONTACT_LINK_TTL_HOURS", "72")))
 
-# Content security policy: only our own scripts and styles; htmx is served from static.
+# Content security policy, enforced (not report-only) on every response: only our own scripts, each
+# <script> of a page also carrying the response's nonce ({{ csp_nonce }}, which htmx_script adds);
+# no inline script, event handler attribute, style attribute or eval (hence no hx-on).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     }
 }
 
@@ -315,7 +347,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# No script reads a cookie: htmx sends the CSRF token from the page (base.html's hx-headers).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+# Lax: a link from an email still opens the store signed in; a cross-site POST carries no cookie.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -323,8 +363,16 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Lines that carry a request's path (a 404 on a reset link) have link keys and secrets masked.
+    "filters": {"redact_secrets": {"()": "storefront.logfilters.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font) still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+        # A filter on a logger applies to the lines logged there, whatever handler takes them.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {"filters": ["redact_secrets"]},
+        "django.security": {"filters": ["redact_secrets"]},
+    },
 }

@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import BackOfficeSignInForm
 from storefront import views
 from storefront.country import country_set
 
 admin.site.site_header = format_lazy("{} · {}", settings.STORE_NAME, _("back office"))
 admin.site.site_title = admin.site.site_header
+# The back office's sign-in counts wrong passwords like the store's does.
+admin.site.login_form = BackOfficeSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -159,3 +159,25 @@ def stocked(catalog):
     StockFactory(product=catalog["monitor"], warehouse=mexico, quantity=2)
     availability_refresh()
     return catalog
+
+
+@pytest.fixture
+def pdf_fetches(monkeypatch) -> list[tuple[str, bool]]:
+    """Every URL a PDF render asks for, with whether the store's fetcher served it (storefront.pdf)."""
+    from storefront import pdf
+
+    fetcher = pdf._fetcher_class()
+    original = fetcher.fetch
+    seen: list[tuple[str, bool]] = []
+
+    def spy(self, url: str, headers=None):
+        try:
+            response = original(self, url, headers)
+        except pdf.PdfFetchRefused:
+            seen.append((url, False))
+            raise
+        seen.append((url, True))
+        return response
+
+    monkeypatch.setattr(fetcher, "fetch", spy)
+    return seen

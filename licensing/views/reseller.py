@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +25,7 @@ from licensing.selectors import (
     vl_order_list_for_account,
 )
 from licensing.services import LicensingError
+from storefront.uploads import attachment_response
 
 State = LicenceOrder.State
 PAGE_SIZE = 25
@@ -249,11 +250,8 @@ def certificate_download(request: HttpRequest, number: str) -> HttpResponse:
         stream = order.certificate.open("rb")
     except OSError:
         raise Http404("The eCertificate of this order is not available.") from None
-    response = FileResponse(stream, as_attachment=True, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
     # The account's own document: no shared cache may keep it.
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(stream, filename=f"{order.number}-ecertificate.pdf", content_type="application/pdf")
 
 
 # --- My Downloads ---------------------------------------------------------------------------------

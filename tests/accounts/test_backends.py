@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db.models import Count
+from allauth.mfa.models import Authenticator
+from django.db.models import Count, Exists, OuterRef
 
 from accounts.backends import StoreAuthenticationBackend
 from accounts.models import Contact, User
@@ -12,7 +13,15 @@ from storefront.prepared import PreparedQuery
 
 
 def _as_loaded_by_the_orm(user_id: int) -> User | None:
-    return User.objects.select_related("contact__account__price_list").annotate(cart_lines=Count("contact__cart__lines")).filter(pk=user_id).first()
+    return (
+        User.objects.select_related("contact__account__price_list")
+        .annotate(
+            cart_lines=Count("contact__cart__lines"),
+            has_totp=Exists(Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)),
+        )
+        .filter(pk=user_id)
+        .first()
+    )
 
 
 def _fields(obj) -> dict:

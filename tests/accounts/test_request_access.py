@@ -33,8 +33,9 @@ def _post(
 def _answer(client, response) -> tuple[int, str, int, str]:
     """What the person sees: the status and target of the answer, then the page it leads to."""
     page = client.get(response.url)
-    # The CSRF tokens are masked afresh on every page: everything else must be the same.
-    html = re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", page.content.decode())
+    # The CSRF tokens are masked afresh on every page, and each page has its own CSP nonce: everything
+    # else must be the same.
+    html = re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]+', r"\1", page.content.decode())
     return response.status_code, response.url, page.status_code, html
 
 

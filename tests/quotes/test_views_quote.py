@@ -270,6 +270,14 @@ def test_move_to_cart_puts_the_lines_in_the_cart(contact_client, contact, stocke
     assert dict(CartLine.objects.filter(cart__contact=contact).values_list("product__sku", "quantity")) == {"NB-LEN-0001": 2, "MN-DEL-0004": 1}
 
 
+def test_move_to_cart_without_the_order_permission_is_403_and_fills_no_cart(contact_client, contact, stocked):
+    quote = make_quote(contact, lines=[(stocked["thinkpad"], "14100.00", 2)])
+    contact.can_order = False
+    contact.save(update_fields=["can_order"])
+    assert contact_client.post(reverse("quotes:quote-to-cart", args=[quote.number])).status_code == 403
+    assert not CartLine.objects.filter(cart__contact=contact).exists()
+
+
 # --- query counts -----------------------------------------------------------------------------------
 
 

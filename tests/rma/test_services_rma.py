@@ -194,7 +194,8 @@ def test_attachments_are_stored_with_the_request_by_content_type(contact, delive
     settings.MEDIA_ROOT = tmp_path
     rma = _submit(contact, delivered, attachments=[_Upload(PNG, "photo.pdf"), _Upload(PDF, "invoice.pdf")])
     stored = list(rma.attachments.values_list("original_name", "content_type"))
-    assert stored == [("photo.pdf", "image/png"), ("invoice.pdf", "application/pdf")]
+    # The name is a label only, ending with what the content is.
+    assert stored == [("photo.pdf.png", "image/png"), ("invoice.pdf", "application/pdf")]
     first = rma.attachments.first()
     assert first.file.name.endswith(".png") and first.file.read() == PNG
 

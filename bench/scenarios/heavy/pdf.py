@@ -39,7 +39,8 @@ def pdf_scenario(*, tier: str, samples: int) -> list[Result]:
     from weasyprint import HTML
 
     from quotes.models import Quote, QuoteLine
-    from quotes.pdf import _refuse_fetch, quote_pdf_render
+    from quotes.pdf import quote_pdf_render
+    from storefront.pdf import pdf_base_url, pdf_url_fetcher
     from quotes.pricing import quote_priced
 
     contact = bench_contact()
@@ -57,7 +58,8 @@ def pdf_scenario(*, tier: str, samples: int) -> list[Result]:
 
         def baseline(context: dict = context) -> None:
             html = render_to_string("quotes/pdf/quote.html", context)
-            HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
+            # WeasyPrint itself, with the store's fetcher (the same resources: none) and base URL.
+            HTML(string=html, base_url=pdf_base_url(), url_fetcher=pdf_url_fetcher()).write_pdf()
 
         target_ns, base_ns = interleave(target, baseline, samples=samples, warmup=2)
         samples_by_lines[lines] = target_ns

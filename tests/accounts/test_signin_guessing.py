@@ -1,0 +1,231 @@
+"""How many guesses anyone gets: wrong passwords are bounded per account whatever the source address,
+and per address whatever the account, on the store's sign-in page and the back office's."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from storefront.models import OutboundEmail
+from tests.accounts.factories import PASSWORD
+
+WRONG = "Wrong-Pass-1"
+TOO_MANY = "Too many failed login attempts"
+NOT_CORRECT = "not correct"
+
+
+def _address(n: int) -> str:
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
+def _sign_in(client, login: str, password: str, *, address: str, url: str = "account_login", field: str = "login"):
+    """One sign-in attempt; answers "signed in", "checked" (wrong password said so) or "refused"."""
+    response = client.post(reverse(url), {field: login, "password": password}, REMOTE_ADDR=address)
+    page = response.content.decode()
+    if response.status_code == 302:
+        return "signed in"
+    if TOO_MANY in page:
+        return "refused"
+    # The store says "not correct"; the back office asks for "a correct username and password".
+    assert NOT_CORRECT in page or "correct username" in page, page[:500]
+    return "checked"
+
+
+def test_wrong_passwords_for_one_account_from_many_addresses_stop_at_100_an_hour(client, contact, capsys):
+    # Given an attacker who spreads wrong passwords over 120 addresses and both of the account's names
+    # (user id and email, in any case), waiting out the per-name limit of 5 in 5 minutes each time
+    start = timezone.now()
+    outcomes = []
+    n = 0
+    with time_machine.travel(start, tick=False) as clock:
+        for _window in range(12):  # 12 windows of 5 minutes: 55 minutes in all
+            for login in ("carlos", "CARLOS@acme.test"):
+                for _ in range(5):
+                    outcomes.append(_sign_in(client, login, WRONG, address=_address(n)))
+                    n += 1
+            clock.shift(timedelta(minutes=5, seconds=1))
+        checked = outcomes.count("checked")
+        refused = outcomes.count("refused")
+        # When the right password comes within the hour, it is refused unchecked too
+        clock.move_to(start + timedelta(minutes=59))
+        right_within_hour = _sign_in(client, "carlos", PASSWORD, address=_address(n + 1))
+        # And once the hour has slid past the first guesses, the right password signs in
+        clock.move_to(start + timedelta(minutes=60, seconds=10))
+        right_after_hour = _sign_in(client, "carlos", PASSWORD, address=_address(n + 2))
+
+    with capsys.disabled():
+        print(f"\n[per-account bound] {len(outcomes)} wrong passwords from {n} addresses in 55 min: "
+              f"{checked} checked, {refused} refused unchecked")
+    # Then at most 100 were checked, and no more are refused than the bound requires
+    assert checked <= 100
+    assert checked == 100 and refused == 20
+    assert right_within_hour == "refused"
+    assert right_after_hour == "signed in"
+
+
+def test_an_unknown_user_id_is_refused_after_as_many_guesses_as_a_known_one(client, contact, settings):
+    # Counting the same for names nobody has tells nothing about which accounts exist. (Only the
+    # account bound is left on here, so 110 guesses fit in a minute.)
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": ""}
+    known = [_sign_in(client, "carlos", WRONG, address=_address(n)) for n in range(110)]
+    unknown = [_sign_in(client, "nobody-here", WRONG, address=_address(n)) for n in range(110)]
+    assert known.count("checked") == 100
+    assert known == unknown
+
+
+def test_right_passwords_do_not_use_up_the_account_bound(client, contact):
+    for n in range(120):
+        assert _sign_in(client, "carlos", PASSWORD, address=_address(n)) == "signed in"
+        client.logout()
+
+
+def test_wrong_passwords_from_one_address_are_throttled_whatever_the_account(client, account):
+    # Given 40 contacts, and one address trying one wrong password for each
+    from tests.accounts.factories import ContactFactory
+
+    for i in range(40):
+        ContactFactory(account=account, user__username=f"user{i}", user__email=f"user{i}@acme.test")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        first_minute = [_sign_in(client, f"user{i}", WRONG, address="192.0.2.7") for i in range(12)]
+        clock.shift(timedelta(minutes=1, seconds=1))
+        rest_of_hour = []
+        for i in range(12, 40):
+            rest_of_hour.append(_sign_in(client, f"user{i}", WRONG, address="192.0.2.7"))
+            clock.shift(timedelta(minutes=1, seconds=1))
+    # Then 10 a minute, and 30 in the hour
+    assert first_minute.count("checked") == 10
+    assert first_minute.count("checked") + rest_of_hour.count("checked") == 30
+
+
+@pytest.fixture
+def staff_user(back_office):
+    return back_office
+
+
+def test_back_office_sign_in_is_throttled_per_name(client, staff_user):
+    outcomes = [
+        _sign_in(client, "backoffice", WRONG, address=_address(n), url="admin:login", field="username")
+        for n in range(8)
+    ]
+    assert outcomes.count("checked") == 5
+    assert outcomes[5:] == ["refused"] * 3
+
+
+def test_back_office_sign_in_shares_the_account_bound(client, staff_user):
+    # Given 100 wrong passwords for the back office user on the store's page, from many addresses
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for n in range(100):
+            if n and n % 5 == 0:
+                clock.shift(timedelta(minutes=2, seconds=40))
+            login = "backoffice" if n % 10 < 5 else "backoffice@distributor.test"
+            assert _sign_in(client, login, WRONG, address=_address(n)) == "checked"
+        clock.shift(timedelta(minutes=5, seconds=1))
+        # When the right password comes to the back office's own sign-in page
+        outcome = _sign_in(client, "backoffice", PASSWORD, address=_address(500), url="admin:login", field="username")
+    # Then it is refused unchecked: the bound is the account's, whichever page asks
+    assert outcome == "refused"
+
+
+def test_back_office_sign_in_with_the_right_password_still_works(client, staff_user):
+    response = client.post(reverse("admin:login"), {"username": "backoffice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_contact_cannot_sign_in_to_the_back_office(client, contact):
+    response = client.post(reverse("admin:login"), {"username": "carlos", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "correct username" in response.content.decode()
+
+
+def _forgot(client, user_id: str, email: str, address: str) -> tuple:
+    response = client.post(reverse("account_reset_password"), {"user_id": user_id, "email": email}, REMOTE_ADDR=address)
+    page = client.get(response["Location"]).content.decode() if response.status_code == 302 else response.content.decode()
+    # The page may echo what was typed; everything else must be the same.
+    page = page.replace(user_id, "USER").replace(email, "EMAIL")
+    page = re.sub(r"[A-Za-z0-9]{64}", "CSRF-TOKEN", page)
+    page = re.sub(r'nonce="[^"]+"', 'nonce="CSP-NONCE"', page)  # each page has its own CSP nonce
+    return response.status_code, response.get("Location"), page
+
+
+def test_forgot_password_answers_identically_for_known_and_unknown_users(client, contact, other_contact):
+    # Given a known pair, a known user id with another user's email, a known email with an unknown
+    # user id, and a pair nobody has; each asked for 7 times (past the limit of 5 an hour per email)
+    cases = {
+        "known": ("carlos", "carlos@acme.test"),
+        "mismatch": ("carlos", "omar@orbit.test"),
+        "unknown id": ("nobody", "carlos@acme.test"),
+        "unknown": ("nobody", "nobody@nowhere.test"),
+    }
+    answers = {}
+    for name, (user_id, email) in cases.items():
+        cache.clear()
+        answers[name] = [_forgot(client, user_id, email, address="192.0.2.9") for _ in range(7)]
+    # Then every answer, including the refusals past the limit, is the same for all four
+    first = answers["known"]
+    assert [status for status, _, _ in first] == [302] * 5 + [429] * 2
+    for name in cases:
+        assert answers[name] == first, name
+    # And only the known pair got an email
+    assert set(OutboundEmail.objects.values_list("to", flat=True)) == {"carlos@acme.test"}
+
+
+def test_wrong_activation_codes_for_one_contact_stay_under_100_an_hour(admin_contact, django_capture_on_commit_callbacks, capsys):
+    # Given a new contact at the ACTIVATE USER step, and someone with its link guessing codes: it asks
+    # for a new code each time the last one is spent, as often as the store lets it in an hour
+    from django.db.models import Sum
+
+    from accounts import services
+    from accounts.models import VerificationCode
+    from accounts.services import ContactData, ContactError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.contact_create(
+            actor=admin_contact, account=admin_contact.account, data=ContactData(first_name="Nora", last_name="Nuevo", email="nora@acme.test")
+        )
+    confirm = OutboundEmail.objects.get(to="nora@acme.test", subject__contains="confirm")
+    services.contact_confirm(token=re.search(r"/account/confirm/([^/\s]+)/", confirm.body_text).group(1))
+    activate = OutboundEmail.objects.filter(to="nora@acme.test", subject__contains="activate").latest("id")
+    token = re.search(r"/account/activate/([^/\s]+)/", activate.body_text).group(1)
+    sends = tries = 0
+    for _ in range(20):  # more codes than the store sends in an hour
+        try:
+            services.contact_code_send(token=token, email=new.user.email)
+            sends += 1
+        except ContactError:
+            pass
+        for _ in range(10):  # more tries than a code allows
+            tries += 1
+            with pytest.raises(ContactError):
+                services.contact_code_validate(token=token, code="000000")
+    # (a wrong try is counted on its code; "000000" is right once in a million: the sum stays exact)
+    checked = VerificationCode.objects.filter(contact=new).aggregate(n=Sum("tries"))["n"]
+    with capsys.disabled():
+        print(f"\n[activation codes] {tries} wrong codes tried in the hour: {sends} codes sent, {checked} checked, {tries - checked} refused")
+    assert sends == 5 and checked == 25
+    assert checked <= 100
+
+
+def test_a_back_office_user_with_an_authenticator_app_cannot_skip_it_on_the_back_office_sign_in(client, staff_user):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(staff_user, generate_totp_secret())
+    response = client.post(reverse("admin:login"), {"username": "backoffice", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "sign in on the store&#x27;s sign-in page" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_back_office_sign_in_is_throttled_per_address_too(client, db):
+    from tests.accounts.factories import UserFactory
+
+    for i in range(12):
+        UserFactory(username=f"staff{i}", email=f"staff{i}@distributor.test", is_staff=True)
+    outcomes = [_sign_in(client, f"staff{i}", WRONG, address="192.0.2.8", url="admin:login", field="username") for i in range(12)]
+    assert outcomes.count("checked") == 10 and outcomes[10:] == ["refused", "refused"]

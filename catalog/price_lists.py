@@ -1,8 +1,9 @@
 """Price List files: pure builders that write a listing's rows as Excel (XLSX) or CSV.
 
 They take any iterable of rows in the order of catalog.selectors.EXPORT_COLUMNS and a binary stream,
-and hold one row at a time: openpyxl's write-only workbook spills its sheet to a temporary file, and
-the CSV goes out in chunks. No request, no task, no query: the callers bring the rows.
+and hold one chunk of rows at a time: the XLSX goes through the store's streaming writer
+(catalog.xlsx) straight into its zip, and the CSV goes out in chunks. No request, no task, no query:
+the callers bring the rows.
 
 Every text cell goes through `neutralise`, so no file carries a formula (OWASP, "CSV Injection"):
 a spreadsheet would run `=HYPERLINK(...)` typed into a product name by anyone upstream.
@@ -13,20 +14,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import islice, repeat
 from operator import itemgetter
 from typing import IO, Any
 
 from django.utils.translation import gettext, gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from catalog import xlsx
 from catalog.selectors import EXPORT_COLUMNS
 
 COLUMN_LABELS = {
@@ -55,7 +51,6 @@ COLUMN_WIDTHS = {
     "SKU": 18,
     "attributes": 60,
 }
-PRICE_FORMAT = "#,##0.00"
 PROGRESS_EVERY = 1000
 CSV_ROWS_PER_CHUNK = 500
 XLSX_ROWS_PER_CHUNK = 500
@@ -63,14 +58,12 @@ XLSX_ROWS_PER_CHUNK = 500
 # What makes a spreadsheet read a cell as a formula, plus tab and carriage return (OWASP).
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _CONTROL_STARTS = ("\t", "\r")
-# Control characters that XLSX (XML 1.0) cannot hold; openpyxl refuses a cell that has one.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters that XLSX (XML 1.0) cannot hold: dropped before the guard looks at the text.
+_XML_ILLEGAL = xlsx.XML_ILLEGAL
 # The first characters after which a text may need its apostrophe: the starts above and whitespace,
 # which neutralise looks past (str.lstrip's whitespace, all of it below U+3001). A text starting
 # with anything else is left as it is, and checking its first character is all the guard costs.
 _GUARDED_FIRST = frozenset(_FORMULA_STARTS + _CONTROL_STARTS + tuple(c for c in map(chr, range(0x3001)) if c.isspace()))
-# In XLSX also what openpyxl would take for a formula ("=") or an error ("#N/A" and the like).
-_XLSX_GUARDED_FIRST = _GUARDED_FIRST | frozenset("=#")
 _NUMBERS = frozenset((int, float, Decimal))
 _PRICES = _NUMBERS | {type(None)}
 _INT = frozenset((int,))
@@ -111,6 +104,14 @@ def _progressed(written: int, more: int, on_progress: Progress | None, every: in
 
 # --- XLSX -----------------------------------------------------------------------------------------
 
+XLSX_COLUMNS = tuple(
+    xlsx.Column(
+        kind=xlsx.TWO_DECIMALS if column == "price" else xlsx.NUMBER if column == "availability" else xlsx.TEXT,
+        width=COLUMN_WIDTHS[column],
+    )
+    for column in EXPORT_COLUMNS
+)
+
 
 def price_list_write_xlsx(
     rows: Iterable[tuple],
@@ -121,37 +122,13 @@ def price_list_write_xlsx(
     progress_every: int = PROGRESS_EVERY,
 ) -> int:
     """Write the rows as an XLSX workbook to a binary stream; returns how many rows were written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=gettext("Price List")[:31])
-    # Column widths and the frozen header must be set before the first row: write-only mode writes
-    # the sheet's head when the first row arrives.
-    for index, column in enumerate(EXPORT_COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[column]
-    sheet.freeze_panes = "A2"
-
-    bold = Font(bold=True)
-    header = []
-    for title in price_list_headers(currency=currency):
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(title))
-        cell.data_type = "s"
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-
-    # One price cell, styled once: the write-only sheet writes each row as it is appended, so the
-    # cell is free again for the next row (a new styled cell per row costs more than the row).
-    price = WriteOnlyCell(sheet)
-    price.number_format = PRICE_FORMAT
     rows = iter(rows)
     written = 0
-    while chunk := list(islice(rows, XLSX_ROWS_PER_CHUNK)):
-        for row in _xlsx_rows(sheet, chunk):
-            if row[PRICE_COLUMN] is not None:
-                price.value = row[PRICE_COLUMN]
-                row[PRICE_COLUMN] = price
-            sheet.append(row)
-        written = _progressed(written, len(chunk), on_progress, progress_every)
-    workbook.save(stream)
+    with xlsx.xlsx_sheet(stream, title=gettext("Price List")[:31], columns=XLSX_COLUMNS, freeze_header=True) as sheet:
+        sheet.write_header([_xlsx_text(title) for title in price_list_headers(currency=currency)])
+        while chunk := list(islice(rows, XLSX_ROWS_PER_CHUNK)):
+            sheet.write_columns(_xlsx_columns(chunk))
+            written = _progressed(written, len(chunk), on_progress, progress_every)
     return written
 
 
@@ -160,10 +137,10 @@ def _xlsx_text(value: Any) -> str:
     return neutralise(_XML_ILLEGAL.sub("", "" if value is None else str(value)))
 
 
-def _xlsx_rows(sheet, rows: list[tuple]) -> Iterator[list]:
+def _xlsx_columns(rows: list[tuple]) -> list[Sequence]:
     # Checked column by column in C, as for CSV: only a column with a text to guard or strip, or a
-    # value of another type, goes cell by cell. The price stays a number for its styled cell.
-    columns = list(zip(*rows))
+    # value of another type, goes cell by cell. The writer escapes the texts and formats the numbers.
+    columns: list[Sequence] = list(zip(*rows))
     for index, column in enumerate(columns):
         if index == PRICE_COLUMN:
             if not set(map(type, column)) <= _PRICES:
@@ -173,22 +150,12 @@ def _xlsx_rows(sheet, rows: list[tuple]) -> Iterator[list]:
                 columns[index] = [int(value or 0) for value in column]
         else:
             try:
-                plain = _XLSX_GUARDED_FIRST.isdisjoint(map(_FIRST, column)) and not _XML_ILLEGAL.search("\n".join(column))
+                plain = _GUARDED_FIRST.isdisjoint(map(_FIRST, column)) and not _XML_ILLEGAL.search("\n".join(column))
             except TypeError:  # None, a number: not text
                 plain = False
             if not plain:
-                columns[index] = [_xlsx_text_cell(sheet, _xlsx_text(value)) for value in column]
-    return map(list, zip(*columns))
-
-
-def _xlsx_text_cell(sheet, text: str) -> str | WriteOnlyCell:
-    # openpyxl reads a str starting with "=" as a formula and "#N/A" as an error. Those get a cell
-    # typed as text; any other str is text already, and a plain value costs no cell object per row.
-    if text.startswith("=") or text in ERROR_CODES:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
-    return text
+                columns[index] = [_xlsx_text(value) for value in column]
+    return columns
 
 
 # --- CSV ------------------------------------------------------------------------------------------

@@ -239,3 +239,101 @@ def test_attributes_text_joins_names_and_values_whatever_the_values():
     assert _attributes_texts(raws) == ['RAM: 16 GB; Screen: 6.6"', "Cores: 8; Touch: True; Ports: None", "", "", ""]
     assert _attributes_texts(raws[:1] + raws[3:4]) == ['RAM: 16 GB; Screen: 6.6"', ""]
     assert attributes_text({"RAM": "8 GB"}) == "RAM: 8 GB"
+
+
+# --- the store's XLSX writer ----------------------------------------------------------------------
+
+
+def _sheet(rows, *, read_only: bool = False, **kwargs):
+    stream = io.BytesIO()
+    price_list_write_xlsx(rows, stream, **kwargs)
+    stream.seek(0)
+    return load_workbook(stream, read_only=read_only).active
+
+
+def test_xlsx_text_with_markup_characters_reads_back_as_written():
+    texts = ['<b>Tom & Jerry</b>', 'a "quoted" \'name\'', "&amp; stays &amp;", "{0} %s %d", "€ ñ 日本 😀", "line\nbreak", "cr\r\nlf"]
+    rows = [(t, "S", t, "B", Decimal("1.00"), 1, "M", f"S{i}", t) for i, t in enumerate(texts)]
+    sheet = _sheet(rows)
+    assert [sheet.cell(row=i, column=3).value for i in range(2, len(texts) + 2)] == texts
+    assert [sheet.cell(row=i, column=9).data_type for i in range(2, len(texts) + 2)] == ["s"] * len(texts)
+
+
+def test_xlsx_keeps_spaces_at_either_end_of_a_text():
+    rows = [("C", " lead", "trail ", "\u3000wide", Decimal("1.00"), 1, "both  ", "S", " ")]
+    stream = io.BytesIO()
+    price_list_write_xlsx(rows, stream)
+    assert _xlsx(rows)[1][1:4] == [" lead", "trail ", "\u3000wide"] and _xlsx(rows)[1][6:] == ["both  ", "S", " "]
+    xml = zipfile.ZipFile(stream).read("xl/worksheets/sheet1.xml").decode()
+    # Excel trims the text of a <t> without the attribute.
+    assert '<t xml:space="preserve">trail </t>' in xml and '<t xml:space="preserve"> </t>' in xml and "\x00" not in xml
+
+
+def test_xlsx_drops_control_characters_anywhere_and_keeps_tabs_and_line_breaks():
+    rows = [("a\x00b\x1fc", "x\ty", "p\nq", "\x0c", None, 0, "m\x08", "s", "\x1b[31mred")]
+    assert _xlsx(rows)[1] == ["abc", "x\ty", "p\nq", None, None, 0, "m", "s", "[31mred"]
+
+
+def test_xlsx_error_codes_and_formulas_stay_text_in_both_readers():
+    texts = ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "=1+1", "=HYPERLINK(\"http://x\")", "+1", "TRUE", "1.5", "007"]
+    rows = [(t, t, t, t, None, 0, t, t, t) for t in texts]
+    for read_only in (False, True):
+        sheet = _sheet(rows, read_only=read_only)
+        values = [row[0].value for row in sheet.iter_rows(min_row=2)]
+        assert values == [neutralise(t) for t in texts]
+        assert all(row[0].data_type == "s" and row[8].data_type == "s" for row in sheet.iter_rows(min_row=2))
+
+
+def test_xlsx_numbers_read_back_as_openpyxl_wrote_them():
+    prices = [Decimal("14100.00"), Decimal("3500.50"), Decimal("-0.25"), 12, 2.5, None, Decimal("NaN"), Decimal("1234567890.12")]
+    rows = [("C", "S", f"N{i}", "B", price, i, "M", f"S{i}", "") for i, price in enumerate(prices)]
+    written = [row[4] for row in _xlsx(rows)[1:]]
+    assert written == [14100, 3500.5, -0.25, 12, 2.5, None, None, 1234567890.12]
+    assert isinstance(written[0], int) and isinstance(written[1], float)
+    sheet = _sheet(rows)
+    assert [sheet.cell(row=i, column=6).value for i in range(2, len(prices) + 2)] == list(range(len(prices)))
+
+
+def test_xlsx_has_the_column_widths_and_keeps_the_header_in_view():
+    sheet = _sheet(ROWS)
+    assert sheet.freeze_panes == "A2"
+    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"] == [22, 22, 48, 16, 14, 12, 20, 18, 60]
+    assert sheet.title == "Price List"
+
+
+def test_xlsx_reads_the_same_with_both_openpyxl_readers():
+    rows = ROWS + [(v, v, v, v, Decimal("1.00"), 1, v, v, v) for v in HOSTILE]
+    stream = io.BytesIO()
+    price_list_write_xlsx(rows, stream, currency="MXN")
+    stream.seek(0)
+    full = [[cell.value for cell in row] for row in load_workbook(stream).active.iter_rows()]
+    assert full == _xlsx(rows, currency="MXN")
+
+
+def test_xlsx_parts_are_well_formed_xml_and_all_declared():
+    from xml.etree import ElementTree
+
+    stream = io.BytesIO()
+    price_list_write_xlsx(ROWS + [("<&>", '"', "\r", " x ", None, 0, "", "", "")], stream)
+    archive = zipfile.ZipFile(stream)
+    assert archive.testzip() is None
+    assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
+    for name in archive.namelist():
+        ElementTree.fromstring(archive.read(name))
+    types = archive.read("[Content_Types].xml").decode()
+    assert all(f'PartName="/{name}"' in types for name in archive.namelist() if not name.endswith(".rels") and name != "[Content_Types].xml")
+
+
+def test_xlsx_sheet_writer_wants_the_header_first():
+    from catalog import xlsx
+
+    with xlsx.xlsx_sheet(io.BytesIO(), title="T", columns=[xlsx.Column()]) as sheet:
+        assert sheet.write_columns([["a", "b"]]) == 2
+        with pytest.raises(ValueError):
+            sheet.write_header(["Title"])
+
+
+def test_xlsx_memory_stays_flat_at_ten_times_the_rows():
+    # The chunk in hand and the compressor's window, whatever the row count.
+    small, large = _peak(price_list_write_xlsx, 5_000), _peak(price_list_write_xlsx, 50_000)
+    assert large <= small * 1.2, f"peak {large:,} bytes for 50k rows against {small:,} for 5k"

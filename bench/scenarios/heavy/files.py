@@ -68,7 +68,7 @@ def xlsx_scenario(*, tier: str, samples: int, with_million: bool) -> list[Result
                    f" run again until {rows:,} rows, each pass marking name, part number and SKU with its number so every row is"
                    f" distinct; the baseline appends the same rows, prepared in memory, to a plain write-only workbook"
                    f" (no query, no formula guard, no styles); {n} samples. Peak (tracemalloc, one untimed run) {peaks[rows]:.1f} MB"
-                   f" (openpyxl writes inline strings, so memory does not grow with the rows)."
+                   f" (the store writes inline strings straight into the zip, chunk by chunk, so memory does not grow with the rows)."
                    + ("" if rows > 100_000 or with_million else " The 1,000,000-row case runs only at tier XL or with --only xlsx-1m."))))
     if 1_000_000 in peaks:
         ratio = peaks[1_000_000] / peaks[100_000]

@@ -144,6 +144,18 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
 
+    def clean_oldpassword(self) -> str:
+        # The current password is a guess like any other: it takes a place in the account's bound
+        # (accounts.signin), given back when it was right, or a session left open would allow far more
+        # guesses an hour than the sign-in page does.
+        try:
+            usage = signin_guess_take(request=context.request, user=self.user)
+        except GuessesSpent:
+            raise get_adapter().validation_error("too_many_login_attempts") from None
+        password = super().clean_oldpassword()
+        usage.rollback()
+        return password
+
 
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs) -> None:

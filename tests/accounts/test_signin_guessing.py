@@ -229,3 +229,38 @@ def test_the_back_office_sign_in_is_throttled_per_address_too(client, db):
         UserFactory(username=f"staff{i}", email=f"staff{i}@distributor.test", is_staff=True)
     outcomes = [_sign_in(client, f"staff{i}", WRONG, address="192.0.2.8", url="admin:login", field="username") for i in range(12)]
     assert outcomes.count("checked") == 10 and outcomes[10:] == ["refused", "refused"]
+
+
+def test_the_current_password_on_change_password_counts_in_the_accounts_bound(client, contact, capsys):
+    # Given a signed-in session left open, where someone tries current passwords on "Change password"
+    # (allauth limits that page to 10 a minute per user: the clock moves a minute every 10 tries)
+    client.force_login(contact.user)
+    answers = []
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for n in range(110):
+            if n and n % 10 == 0:
+                clock.shift(timedelta(minutes=1, seconds=1))
+            response = client.post(
+                reverse("account_change_password"),
+                {"oldpassword": f"{WRONG}{n}", "password1": "Another-Pass-77", "password2": "Another-Pass-77"},
+                REMOTE_ADDR=_address(n),
+            )
+            answers.append("refused" if TOO_MANY in response.content.decode() else "checked")
+        # Then at most 100 were checked in the hour, and the right one is refused unchecked too
+        clock.shift(timedelta(minutes=1, seconds=1))
+        right = client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": "Another-Pass-77", "password2": "Another-Pass-77"},
+            REMOTE_ADDR=_address(200),
+        )
+    print(f"\n[change password] {len(answers)} wrong current passwords: {answers.count('checked')} checked, {answers.count('refused')} refused")
+    assert answers.count("checked") == 100 and answers.count("refused") == 10
+    assert right.status_code == 200 and TOO_MANY in right.content.decode()
+    contact.user.refresh_from_db()
+    assert contact.user.check_password(PASSWORD)
+
+
+def test_the_back_offices_own_password_change_leads_to_the_bounded_page(admin_client):
+    response = admin_client.get("/backoffice/password_change/")
+    assert response.status_code == 302 and response["Location"] == reverse("account_change_password")

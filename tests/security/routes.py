@@ -103,6 +103,7 @@ ROUTES: dict[str, Route] = {
     "account_reset_password_from_key": Route(PUBLIC, objects={"uidb36": "reset_uid", "key": "reset_key"}),
     "account_reset_password_from_key_done": Route(PUBLIC),
     "account_reauthenticate": Route(PUBLIC, note="allauth: a visitor is sent to sign in"),
+    "backoffice-password-change": Route(PUBLIC, note="a redirect to account_change_password"),
     # --- allauth MFA: the authenticator app of the signed-in user; the code step of a sign-in -------
     "mfa_index": Route(PUBLIC, note="allauth: a visitor is sent to sign in"),
     "mfa_authenticate": Route(PUBLIC, note="the code step: only with a sign-in waiting for its code"),

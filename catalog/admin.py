@@ -71,8 +71,26 @@ class PriceListAdmin(admin.ModelAdmin):
 
 @admin.register(Warehouse)
 class WarehouseAdmin(admin.ModelAdmin):
+    """A warehouse's country or existence decides which country's availability its stock counts in:
+    changing or deleting one sums its products' availability again."""
+
     list_display = ("code", "name", "country")
     list_filter = ("country",)
+
+    def save_model(self, request: HttpRequest, obj: Warehouse, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "country" in form.changed_data:
+            services.availability_refresh(product_ids=list(obj.stock.values_list("product_id", flat=True)))
+
+    def delete_model(self, request: HttpRequest, obj: Warehouse) -> None:
+        product_ids = list(obj.stock.values_list("product_id", flat=True))
+        super().delete_model(request, obj)
+        services.availability_refresh(product_ids=product_ids)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        product_ids = list(Stock.objects.filter(warehouse__in=queryset).values_list("product_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        services.availability_refresh(product_ids=product_ids)
 
 
 @admin.register(PriceListExport)

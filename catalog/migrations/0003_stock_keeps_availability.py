@@ -3,8 +3,9 @@
 A trigger, after an UPDATE of a catalog_stock row's quantity, sums the product's stock rows in that
 warehouse's country again into its Availability row (inserted when missing), as
 catalog.services.availability_refresh does for whole batches. Placing an order lowers stock rows in
-one UPDATE and needs no statement of its own for availability; an edit of a stock row anywhere else
-(the admin, an import) is reflected too. Same statement on SQLite and PostgreSQL; PostgreSQL wraps it
+one UPDATE and needs no statement of its own for availability; a change of a stock row's quantity
+anywhere else (the admin, an import) is reflected too. Stock rows added or deleted, and warehouses
+moved or deleted, go through catalog.services.availability_refresh (the admins call it). Same statement on SQLite and PostgreSQL; PostgreSQL wraps it
 in a function.
 
 SQLite drops a table's triggers when a migration rebuilds the table: a later migration that alters

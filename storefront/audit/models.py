@@ -27,7 +27,10 @@ class SecurityEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Security events are never deleted.")
 
-    # bulk_update goes through update(); _raw_delete is what Collector uses for fast deletes.
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Security events are never changed.")
+
+    # What the deletion collector uses for fast deletes.
     def _raw_delete(self, using):
         raise AppendOnlyError("Security events are never deleted.")
 
@@ -80,7 +83,7 @@ class SecurityEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     objects = SecurityEventQuerySet.as_manager()

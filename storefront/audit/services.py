@@ -72,4 +72,7 @@ def security_event_record(
         detail=detail or {},
     )
     event.save()
+    if hasattr(account, "resolve_expression"):
+        # The INSERT computed the account: leave the field deferred, so it is read if ever needed.
+        event.__dict__.pop("account_id", None)
     return event

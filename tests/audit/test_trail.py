@@ -323,6 +323,15 @@ def test_recording_is_one_insert(contact, django_assert_num_queries):
         security_event_record(kind=Kind.SIGN_IN, actor=contact, detail={"x": 1})
 
 
+def test_a_users_account_is_found_inside_the_insert(contact, django_assert_num_queries):
+    from accounts.models import User
+
+    user = User.objects.get(pk=contact.user_id)  # loaded without its contact
+    with django_assert_num_queries(1):
+        event = security_event_record(kind=Kind.SIGN_IN, actor=user)
+    assert event.account_id == contact.account_id
+
+
 def test_an_event_cannot_be_saved_again_or_deleted_through_the_model(event):
     event.detail = {"rewritten": True}
     with pytest.raises(AppendOnlyError):

@@ -81,3 +81,18 @@ def test_staff_without_the_permission_cannot_read_the_trail(events):
     client = Client()
     client.force_login(clerk)
     assert client.get(LIST).status_code == 403
+
+
+def test_the_back_office_removing_a_contacts_authenticator_is_recorded(office, back_office, contact):
+    from tests.accounts.test_views_two_step import with_totp
+    from allauth.mfa.models import Authenticator
+
+    with_totp(contact)
+    totp = Authenticator.objects.get(user=contact.user, type=Authenticator.Type.TOTP)
+    response = office.post(reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"}, REMOTE_ADDR="192.0.2.90")
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(pk=totp.pk).exists()
+
+    (event,) = SecurityEvent.objects.filter(kind=Kind.TOTP_DISABLED)
+    assert (event.actor_id, event.account_id, event.ip_address) == (back_office.pk, contact.account_id, "192.0.2.90")
+    assert event.detail == {"user": "carlos", "by": "back office"}

@@ -156,6 +156,8 @@ class ContactAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         note = "created in the back office" if not change else f"edited in the back office: {', '.join(form.changed_data)}"
         ContactEvent.objects.create(contact=obj, actor=request.user, from_state=obj.state, to_state=obj.state, note=note[:255])
+        if change and not form.changed_data:
+            return
         rights = ("is_admin", *Contact.PERMISSION_FIELDS)
         security_event_record(
             kind=AuditKind.CONTACT_CHANGED if change else AuditKind.CONTACT_CREATED,

@@ -18,6 +18,8 @@ from accounts.documents import document_label
 from accounts.models import Account, Contact, ContactEvent, Registration, RegistrationDocument, RegistrationEvent, User
 from accounts.registration import RegistrationError
 from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.audit.services import Kind as AuditKind
+from storefront.audit.services import security_event_record
 from storefront.uploads import attachment_response
 
 
@@ -107,6 +109,19 @@ class AccountAdmin(admin.ModelAdmin):
             return ("credit_used", "totp_required_for_admins")
         return ("customer_code", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state", "price_list", "totp_required_for_admins")
 
+    def save_model(self, request: HttpRequest, obj: Account, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The admin's change view runs in one transaction: the event commits with the new limit or not at all.
+        if "credit_limit" in form.changed_data:
+            before = form.initial.get("credit_limit") if change else None
+            security_event_record(
+                kind=AuditKind.CREDIT_LIMIT_CHANGED,
+                actor=request.user,
+                account=obj,
+                request=request,
+                detail={"before": None if before is None else str(before), "after": str(obj.credit_limit), "currency": obj.currency},
+            )
+
 
 class ContactEventInline(admin.TabularInline):
     model = ContactEvent
@@ -141,6 +156,22 @@ class ContactAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         note = "created in the back office" if not change else f"edited in the back office: {', '.join(form.changed_data)}"
         ContactEvent.objects.create(contact=obj, actor=request.user, from_state=obj.state, to_state=obj.state, note=note[:255])
+        if change and not form.changed_data:
+            return
+        rights = ("is_admin", *Contact.PERMISSION_FIELDS)
+        security_event_record(
+            kind=AuditKind.CONTACT_CHANGED if change else AuditKind.CONTACT_CREATED,
+            actor=request.user,
+            account=obj.account_id,
+            request=request,
+            detail={
+                "contact": obj.pk,
+                "fields": list(form.changed_data),
+                "before": {name: form.initial.get(name) for name in rights if name in form.changed_data} if change else {},
+                "after": {name: getattr(obj, name) for name in rights if name in form.changed_data},
+                "by": "back office",
+            },
+        )
 
     @admin.action(description=_("Send the invitation (confirm or ACTIVATE USER email)"))
     def send_invitation(self, request: HttpRequest, queryset: QuerySet) -> None:

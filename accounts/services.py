@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from allauth.account.models import EmailAddress
 
 from accounts.models import Account, Contact, ContactEvent, ContactLink, User, VerificationCode
+from storefront.audit.services import Kind as AuditKind
+from storefront.audit.services import security_event_record
 from storefront.emails import email_queue
 from storefront.errors import DomainError
 
@@ -138,6 +140,17 @@ def _event(contact: Contact, actor: User | None, note: str) -> None:
     ContactEvent.objects.create(contact=contact, actor=actor, from_state=contact.state, to_state=contact.state, note=note[:255])
 
 
+def _rights(contact: Contact) -> dict[str, Any]:
+    """What a contact may do, as the audit trail keeps it before and after a change."""
+    return {"is_admin": contact.is_admin, "permissions": sorted(n for n in Contact.PERMISSION_FIELDS if getattr(contact, n))}
+
+
+def _audit(kind: str, *, actor: User | None, contact: Contact, **detail: Any) -> None:
+    security_event_record(
+        kind=kind, actor=actor, account=contact.account_id, detail={"contact": contact.pk, "user": contact.user.username, **detail}
+    )
+
+
 def _check_email_free(email: str, *, field: str = "email", exclude_user: int | None = None) -> None:
     """No other user has this email, nor is validating it with a live link."""
     users = User.objects.filter(email__iexact=email)
@@ -218,6 +231,7 @@ def contact_create(*, actor: Actor, account: Account, data: ContactData, usernam
         **{name: name in data.permissions for name in Contact.PERMISSION_FIELDS},
     )
     ContactEvent.objects.create(contact=contact, actor=actor_user, to_state=contact.state, note="created")
+    _audit(AuditKind.CONTACT_CREATED, actor=actor_user, contact=contact, email=email, **_rights(contact))
     _send_invitation(contact, inviter=_actor_name(actor))
     return contact
 
@@ -328,6 +342,7 @@ def contact_activate(*, token: str, verification_id: int | None, password: str) 
     link.used_at = now
     link.save(update_fields=["used_at"])
     _contact_transition(contact=contact, to_state=Contact.State.ACTIVE, actor=user, note="activated")
+    _audit(AuditKind.CONTACT_ACTIVATED, actor=user, contact=contact)
     return contact
 
 
@@ -338,6 +353,9 @@ class EditOutcome:
     VALIDATION_SENT = "validation_sent"
     VALIDATION_CANCELLED = "validation_cancelled"
     INVITATION_READDRESSED = "invitation_readdressed"
+
+
+_EDITED_FIELDS = ("first_name", "last_name", "position", "telephone", "is_admin", *Contact.PERMISSION_FIELDS)
 
 
 @transaction.atomic
@@ -361,6 +379,7 @@ def contact_update(*, actor: Actor, contact: Contact, data: ContactData, resend_
         _check_email_free(new_email, exclude_user=user.pk)
 
     before = (user.first_name, user.last_name, target.position, target.telephone, target.is_admin, *(getattr(target, n) for n in Contact.PERMISSION_FIELDS))
+    rights_before = _rights(target)
     user.first_name = data.first_name.strip()
     user.last_name = data.last_name.strip()
     target.position = data.position.strip()
@@ -373,6 +392,8 @@ def contact_update(*, actor: Actor, contact: Contact, data: ContactData, resend_
     target.save(update_fields=["position", "telephone", "is_admin", *Contact.PERMISSION_FIELDS])
     if before != after:
         _event(target, actor_user, "edited")
+        changed = [name for name, old, new in zip(_EDITED_FIELDS, before, after) if old != new]
+        _audit(AuditKind.CONTACT_CHANGED, actor=actor_user, contact=target, fields=changed, before=rights_before, after=_rights(target))
 
     outcome = EditOutcome.NONE
     if target.state == Contact.State.AWAITING_CONFIRMATION and new_email != user.email:
@@ -432,6 +453,7 @@ def contact_email_validate(*, token: str) -> Contact:
     ContactEvent.objects.create(
         contact=contact, actor=user, from_state=contact.state, to_state=contact.state, note=f"email changed from {old_email}"
     )
+    _audit(AuditKind.EMAIL_CHANGED, actor=user, contact=contact, before=old_email, after=user.email)
     return contact
 
 
@@ -448,6 +470,7 @@ def contact_deactivate(*, actor: Actor, contact: Contact) -> Contact:
     if target.pending_email:
         target.pending_email = ""
         target.save(update_fields=["pending_email"])
+    _audit(AuditKind.CONTACT_DEACTIVATED, actor=actor_user, contact=locked[contact.pk])
     return target
 
 
@@ -461,6 +484,7 @@ def contact_reactivate(*, actor: Actor, contact: Contact) -> Contact:
     # The old password must not come back: activation sets a new one.
     target.user.set_unusable_password()
     target.user.save(update_fields=["password"])
+    _audit(AuditKind.CONTACT_REACTIVATED, actor=actor_user, contact=target)
     _send_invitation(target, inviter=_actor_name(actor))
     return target
 
@@ -496,6 +520,7 @@ def account_update_by_contact(*, contact: Contact, changes: dict[str, Any]) -> A
     if fields:
         account.save(update_fields=fields)
         _event(contact, contact.user, f"account data changed: {', '.join(fields)}")
+        _audit(AuditKind.ACCOUNT_CHANGED, actor=contact.user, contact=contact, fields=fields)
     return account
 
 
@@ -511,4 +536,5 @@ def account_totp_requirement_set(*, actor: Contact, required: bool) -> Account:
         account.totp_required_for_admins = required
         account.save(update_fields=["totp_required_for_admins"])
         _event(current, current.user, f"authenticator app required for administrators: {'on' if required else 'off'}")
+        _audit(AuditKind.TOTP_REQUIREMENT_CHANGED, actor=current.user, contact=current, required=required)
     return account

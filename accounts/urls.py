@@ -9,6 +9,7 @@ urlpatterns = [
     path("contact-information/", views.contact_information, name="contact-information"),
     path("contacts/", views.contact_list, name="contact-list"),
     path("contacts/two-step/", views.totp_requirement, name="totp-requirement"),
+    path("contacts/security-log/", views.security_log, name="security-log"),
     path("contacts/new/", views.contact_create, name="contact-create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/deactivate/", views.contact_deactivate, name="contact-deactivate"),

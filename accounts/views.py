@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services
 from accounts.forms import (
@@ -23,6 +24,9 @@ from accounts.models import ContactLink
 from accounts.permissions import account_admin_required, contact_required, get_contact_for_admin
 from accounts.selectors import contact_list_for_admin
 from accounts.services import ContactError, EditOutcome
+from storefront.audit.selectors import security_events_for_account
+
+SECURITY_LOG_PAGE_SIZE = 50
 
 ACTIVATION_SESSION_KEY = "contact_activation_code"
 
@@ -87,6 +91,15 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = contact_list_for_admin(request.contact)
     totp_form = TotpRequirementForm(initial={"required": request.contact.account.totp_required_for_admins})
     return render(request, "accounts/contact_list.html", {"contacts": contacts, "totp_form": totp_form})
+
+
+@account_admin_required
+@require_GET
+def security_log(request: HttpRequest) -> HttpResponse:
+    """Security log: the account's sign-ins, contact and permission changes, decisions and exports."""
+    events = security_events_for_account(contact=request.contact)
+    page = Paginator(events, SECURITY_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/security_event_list.html", {"page": page})
 
 
 @account_admin_required

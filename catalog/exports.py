@@ -33,6 +33,8 @@ from catalog.forms import SLUG, ListingForm
 from catalog.models import Brand, Category, PriceListExport, export_path
 from catalog.price_lists import price_list_csv_chunks, price_list_write_csv, price_list_write_xlsx
 from catalog.selectors import Filters, Pricing, Scope, price_list_rows, product_listing
+from storefront.audit.models import SecurityEvent
+from storefront.audit.services import security_event_record
 from storefront.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -202,6 +204,17 @@ def price_list_xlsx_file(*, request: PriceListRequest) -> IO[bytes]:
         raise
     stream.seek(0)
     return stream
+
+
+def price_list_export_audit(*, contact: Contact, wanted: PriceListRequest | None = None, export: PriceListExport | None = None) -> None:
+    """Record in the security audit trail that a Price List file left the store (one INSERT)."""
+    if wanted is not None:
+        detail = {"scope": wanted.scope.key, "query": wanted.query, "format": wanted.file_format, "rows": wanted.total_rows}
+    elif export is not None:
+        detail = {"scope": export.scope, "query": export.query, "format": export.file_format, "rows": export.total_rows, "export": str(export.token)}
+    else:
+        raise ValueError("Name the listing or the export.")
+    security_event_record(kind=SecurityEvent.Kind.PRICE_LIST_EXPORTED, actor=contact, detail=detail)
 
 
 # --- in the background: a large listing -----------------------------------------------------------

@@ -21,6 +21,7 @@ from catalog.exports import (
     CatalogError,
     PriceListRequest,
     price_list_csv_stream,
+    price_list_export_audit,
     price_list_export_create,
     price_list_export_filename,
     price_list_exports_for_contact,
@@ -149,6 +150,7 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
         if exc.field == "scope":
             return redirect("catalog:home")
         return redirect(price_list_listing_url(scope_key=scope_key, query=query))
+    price_list_export_audit(contact=request.contact, wanted=wanted)
     return _price_list_attachment(wanted)
 
 
@@ -194,4 +196,5 @@ def price_list_download(request: HttpRequest, token: UUID) -> HttpResponse:
         stream = export.file.open("rb")
     except OSError:
         raise Http404(_("This file is no longer available.")) from None
+    price_list_export_audit(contact=request.contact, export=export)
     return attachment_response(stream, filename=price_list_export_filename(export), content_type=CONTENT_TYPES[export.file_format])

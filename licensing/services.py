@@ -32,6 +32,8 @@ from catalog.selectors import Pricing, products_priced
 from licensing.models import LicenceKey, LicenceOrder, LicenceOrderEvent, LicenceOrderLine, LicenceProduct, Program, ProgramOffer
 from orders.models import Invoice
 from orders.services import MAX_QUANTITY, OrderError, staff_check
+from storefront.audit.services import Kind as AuditKind
+from storefront.audit.services import security_event_record
 from storefront.emails import email_queue
 from storefront.errors import DomainError
 from storefront.money import money, money_text
@@ -332,6 +334,13 @@ def _set_state(order: LicenceOrder, to_state: str, *, actor: User | None, note: 
     _event(order, actor=actor, from_state=from_state, note=note)
 
 
+def _audit_decision(kind: str, *, actor: User, order: LicenceOrder, **detail) -> None:
+    security_event_record(
+        kind=kind, actor=actor, account=order.account_id,
+        detail={"order": order.number, "total": str(order.total), "currency": order.currency, **detail},
+    )
+
+
 @transaction.atomic
 def vl_order_approve(*, actor: User, order: LicenceOrder, note: str = "") -> LicenceOrder:
     """"Approve": the account's sales executive accepts the special prices; the order goes on."""
@@ -345,6 +354,7 @@ def vl_order_approve(*, actor: User, order: LicenceOrder, note: str = "") -> Lic
     locked.hold_reason = ""
     _set_state(locked, State.APPROVED, actor=actor, note=note or "special price approved",
                fields=["decided_by", "decided_at", "decision_reason", "hold_reason"])
+    _audit_decision(AuditKind.SPECIAL_PRICE_APPROVED, actor=actor, order=locked)
     _email_contact(locked, "vl-order-status")
     return locked
 
@@ -365,6 +375,7 @@ def vl_order_reject(*, actor: User, order: LicenceOrder, reason: str) -> Licence
     locked.hold_reason = ""
     _set_state(locked, State.REJECTED, actor=actor, note=reason,
                fields=["decided_by", "decided_at", "cancelled_at", "decision_reason", "hold_reason", "credit_taken"])
+    _audit_decision(AuditKind.SPECIAL_PRICE_REJECTED, actor=actor, order=locked, reason=locked.decision_reason)
     _email_contact(locked, "vl-order-status")
     return locked
 
@@ -406,6 +417,10 @@ def vl_order_counter_offer(*, actor: User, order: LicenceOrder, prices: dict[int
     locked.hold_reason = _("Your sales executive offers other prices: accept or decline the counter-offer.")
     _set_state(locked, State.COUNTER_OFFER, actor=actor, note=note or "counter-offer",
                fields=["decided_by", "decided_at", "decision_reason", "hold_reason"])
+    _audit_decision(
+        AuditKind.SPECIAL_PRICE_COUNTER_OFFERED, actor=actor, order=locked,
+        prices=[{"line": line.pk, "sku": line.sku, "asked": str(line.unit_price), "offered": str(line.counter_price)} for line in lines],
+    )
     _email_contact(locked, "vl-order-status", lines=lines)
     return locked
 

@@ -31,6 +31,8 @@ from orders.permissions import (
 from orders.selectors import cart_for_page, invoice_list_for_account, order_list_for_account
 from orders.services import OrderError
 from orders.statement import account_statement, statement_write_xlsx
+from storefront.audit.services import Kind as AuditKind
+from storefront.audit.services import security_event_record
 from storefront.uploads import attachment_response
 
 ORDERS_PAGE_SIZE = 25
@@ -294,6 +296,7 @@ def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
         stream = invoice.pdf.open("rb")
     except OSError:
         raise Http404("This invoice's PDF is not available.") from None
+    security_event_record(kind=AuditKind.INVOICE_DOWNLOADED, actor=request.contact, detail={"invoice": invoice.number})
     # The account's own document: no shared cache may keep it.
     return attachment_response(stream, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
@@ -315,4 +318,5 @@ def statement_xlsx(request: HttpRequest) -> HttpResponse:
     statement_write_xlsx(data, stream)
     stream.seek(0)
     filename = f"statement-{slugify(data.account.customer_code)}-{data.today.isoformat()}.xlsx"
+    security_event_record(kind=AuditKind.STATEMENT_EXPORTED, actor=request.contact, detail={"day": data.today.isoformat()})
     return attachment_response(stream, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -79,10 +79,13 @@ INSTALLED_APPS = [
     "storefront.help",
     "storefront.chat",
     "storefront.events",
+    "storefront.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Keeps the request for the audit trail's address (storefront.audit.services); no query.
+    "storefront.audit.middleware.AuditRequestMiddleware",
     # Serves the collected static files from the web process itself (no separate file server).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

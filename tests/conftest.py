@@ -39,6 +39,27 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _audit_trail_flushable(request):
+    """Lets a transactional test's flush empty the append-only audit trail.
+
+    On SQLite the flush is a DELETE, which the trail's triggers refuse (on PostgreSQL it is a TRUNCATE,
+    which they allow). Set up after the database fixture, so this runs before its flush.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from tests.audit.support import audit_trail_clear
+
+    audit_trail_clear()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

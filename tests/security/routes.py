@@ -78,6 +78,7 @@ ROUTES: dict[str, Route] = {
     "accounts:contact-list": Route(CONTACT, ADMIN),
     "accounts:contact-create": Route(CONTACT, ADMIN),
     "accounts:totp-requirement": Route(CONTACT, ADMIN),
+    "accounts:security-log": Route(CONTACT, ADMIN),
     "accounts:contact-edit": Route(CONTACT, ADMIN, {"pk": "contact"}),
     "accounts:contact-deactivate": Route(CONTACT, ADMIN, {"pk": "contact"}),
     "accounts:contact-reactivate": Route(CONTACT, ADMIN, {"pk": "contact"}),

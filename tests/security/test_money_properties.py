@@ -25,12 +25,14 @@ from hypothesis import strategies as st
 
 from accounts.models import Account
 from catalog.selectors import Pricing, products_priced
+from licensing.models import LicenceOrder
 from orders.models import CartLine, Order
 from orders.services import MAX_QUANTITY
 from quotes import services as quote_services
 from quotes.models import ProfitKind, Quote, QuoteLine
 from quotes.pricing import MAX_PERCENT, profit_problem, quote_priced, selling_price
 from storefront.money import money
+from tests.licensing.conftest import vl_catalog  # noqa: F401 - the licensing products, a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +287,51 @@ def test_a_profit_the_rules_accept_never_sells_below_cost_and_the_line_is_price_
     unit = selling_price(cost=cost, kind=kind, value=value)
     assert cost <= unit <= money(cost * 11)
     assert unit == unit.quantize(Decimal("0.01"))
+
+
+# --- volume licensing: the one form where a reseller may type a price ------------------------------
+
+prices_typed = st.one_of(
+    st.just(""),
+    st.decimals(min_value=-100, max_value=20000, places=2).map(str),
+    st.sampled_from(["0", "0.01", "8000", "8000.00", "8999.99", "9000", "9000.01", "1e3", "8000.001", "NaN", "٨٠٠٠", "8,000", " 8000 "]),
+)
+
+
+@EXAMPLES
+@given(amount=st.one_of(st.integers(min_value=1, max_value=5).map(str), amounts), price=prices_typed, extra=smuggled)
+@example(amount="2", price="0.01", extra={"unit_price": "0.01", "state": "approved"})
+@example(amount="1", price="", extra={"total": "1", "list_price": "1"})
+def test_a_licensing_order_is_at_the_list_price_unless_held_for_a_special_price(buyer, vl_catalog, amount, price, extra):  # noqa: F811
+    office = vl_catalog["office"]
+    client = Client(raise_request_exception=True)
+    client.force_login(buyer.user)
+    list_price = server_prices(buyer, [office])[office.pk]
+
+    def check():
+        credit_before = Account.objects.get(pk=buyer.account_id).credit_used
+        key = uuid.uuid4().hex
+        data = {"program": "open_value", "submission_key": key, "end_customer": "Colegio Azteca", f"amount-{office.pk}": amount,
+                f"price-{office.pk}": price, **extra}
+
+        response = client.post(reverse("licensing:order-new"), data)
+
+        assert response.status_code < 500
+        order = LicenceOrder.objects.filter(submission_key=key).first()
+        event("placed" if order and order.state == "placed" else "held" if order else "refused")
+        if order is None:
+            return
+        lines = list(order.lines.all())
+        for line in lines:
+            assert line.list_price == list_price and 1 <= line.quantity <= MAX_QUANTITY
+            assert line.unit_price == (line.requested_price if line.requested_price is not None else line.list_price)
+            assert Decimal("0.01") <= line.unit_price <= line.list_price
+            assert line.line_total == money(line.unit_price * line.quantity)
+        # A price below the list is never taken without the sales executive's approval
+        below_list = any(line.unit_price < line.list_price for line in lines)
+        assert order.state == (LicenceOrder.State.ON_HOLD if below_list else LicenceOrder.State.PLACED)
+        assert order.total == sum(line.line_total for line in lines) == order.credit_taken
+        assert order.list_total == sum(money(line.list_price * line.quantity) for line in lines)
+        assert Account.objects.get(pk=buyer.account_id).credit_used - credit_before == order.total
+
+    rolled_back(check)

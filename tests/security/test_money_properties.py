@@ -155,6 +155,31 @@ def test_updating_the_cart_keeps_whole_amounts_in_range(buyer, buyer_client, sto
     rolled_back(check)
 
 
+@EXAMPLES
+@given(quantity=amounts.filter(lambda text: len(text.splitlines()) <= 1 and "".join(text.splitlines()) == text), extra=smuggled)
+@example(quantity="1,000", extra={})
+@example(quantity="3 4", extra={"price": "0.01"})
+@example(quantity="٣", extra={})
+def test_add_multiple_keeps_whole_amounts_in_range_at_the_servers_price(buyer, buyer_client, stocked, quantity, extra):
+    product = stocked["monitor"]
+    prices = server_prices(buyer, stocked.values())
+
+    def check():
+        response = buyer_client.post(reverse("orders:cart-add-multiple"), {"lines": f"{product.sku} {quantity}", **extra})
+        assert response.status_code < 500
+        line = CartLine.objects.filter(cart__contact=buyer, product=product).first()
+        typed = (re.split(r"[\s,;]+", f"{product.sku} {quantity}".strip(), maxsplit=1) + [""])[1].strip()
+        event("added" if line else "refused")
+        if line is not None:
+            # Only digits are taken, as the whole number they write
+            assert typed.isdigit() and line.quantity == int(typed), (quantity, line.quantity)
+        elif typed.isascii() and typed.isdigit():
+            assert not 1 <= int(typed) <= MAX_QUANTITY, f"{typed!r} was refused"
+        assert_cart_is_server_priced(buyer, prices)
+
+    rolled_back(check)
+
+
 # --- checkout -----------------------------------------------------------------------------------
 
 cart_contents = st.lists(

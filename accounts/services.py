@@ -238,9 +238,11 @@ def contact_confirm(*, token: str) -> Contact:
     """The new contact clicked "confirm": it now awaits activation and gets the ACTIVATE USER email."""
     link = contact_link_get(token=token, purpose=ContactLink.Purpose.CONFIRM, lock=True)
     contact = link.contact
-    if contact.state != Contact.State.AWAITING_CONFIRMATION:
+    current = Contact.objects.select_for_update(of=("self",)).values_list("state", flat=True).get(pk=contact.pk)
+    if current != Contact.State.AWAITING_CONFIRMATION:
         # The map lets "inactive" move to "awaiting activation" too, but only by an administrator's
-        # reactivation: a confirm link never brings back a deactivated contact.
+        # reactivation: a confirm link never brings back a deactivated contact (read locked, so a
+        # deactivation committing meanwhile is seen).
         raise ContactError(_("This link is not valid. Ask your account administrator for a new one."))
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])

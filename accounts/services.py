@@ -252,6 +252,12 @@ def contact_confirm(*, token: str) -> Contact:
     """The new contact clicked "confirm": it now awaits activation and gets the ACTIVATE USER email."""
     link = contact_link_get(token=token, purpose=ContactLink.Purpose.CONFIRM, lock=True)
     contact = link.contact
+    current = Contact.objects.select_for_update(of=("self",)).values_list("state", flat=True).get(pk=contact.pk)
+    if current != Contact.State.AWAITING_CONFIRMATION:
+        # The map lets "inactive" move to "awaiting activation" too, but only by an administrator's
+        # reactivation: a confirm link never brings back a deactivated contact (read locked, so a
+        # deactivation committing meanwhile is seen).
+        raise ContactError(_("This link is not valid. Ask your account administrator for a new one."))
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     _contact_transition(
@@ -479,6 +485,10 @@ def contact_reactivate(*, actor: Actor, contact: Contact) -> Contact:
     """Reactivate a deactivated contact: it gets the ACTIVATE USER email and sets a new password."""
     locked = _lock(contact, *([actor] if isinstance(actor, Contact) else []))
     actor_user = _authorize(actor, locked[contact.pk].account, locked=locked)
+    if locked[contact.pk].state != Contact.State.INACTIVE:
+        # The map lets "awaiting confirmation" move to "awaiting activation" too, but only by the
+        # contact's own confirm link: reactivating would skip the confirmation of its address.
+        raise ContactError(_("Only a deactivated contact can be reactivated."))
     target = _contact_transition(contact=contact, to_state=Contact.State.AWAITING_ACTIVATION, actor=actor_user, note="reactivated")
     target = Contact.objects.select_related("user", "account").get(pk=target.pk)
     # The old password must not come back: activation sets a new one.

@@ -439,10 +439,11 @@ def _checked_total(lines: list[CartLine], stock_by_product: dict[int, list[Stock
 
 def _transition(*, order: Order, to_state: str, actor: User | None, note: str = "") -> Order:
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if to_state not in Order.ALLOWED_TRANSITIONS[locked.state]:
+    if to_state not in Order.State.values or to_state not in Order.ALLOWED_TRANSITIONS[locked.state]:
+        # A name that is no state is refused like a forbidden move (not a ValueError from its label).
+        target = Order.State(to_state).label if to_state in Order.State.values else to_state
         raise OrderError(
-            _("An order in status “%(from)s” cannot become “%(to)s”.")
-            % {"from": locked.get_state_display(), "to": Order.State(to_state).label}
+            _("An order in status “%(from)s” cannot become “%(to)s”.") % {"from": locked.get_state_display(), "to": target}
         )
     from_state = locked.state
     locked.state = to_state

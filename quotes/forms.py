@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.http import QueryDict
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -41,8 +43,18 @@ class CustomerForm(forms.ModelForm):
         fields = ["company", "contact_name", "tax_id", "address", "email", "phone"]
 
 
+# A comma only as an English thousands separator ("1,250.50"). The page writes the values back with a
+# point (unlocalized), so "1,5" or a Spanish "12,000" is someone's decimal comma: refused, not read
+# as 15 or 12000.
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def _decimal(raw: str) -> Decimal | None:
-    raw = raw.strip().replace(",", "")
+    raw = raw.strip()
+    if "," in raw:
+        if get_format("DECIMAL_SEPARATOR") != "." or not THOUSANDS.fullmatch(raw):
+            raise QuoteError(_("“%(value)s” is not a number.") % {"value": raw[:20]})
+        raw = raw.replace(",", "")
     if not raw:
         return None
     try:

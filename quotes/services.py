@@ -371,11 +371,13 @@ def quote_pdf_request(*, contact: Contact, quote: Quote) -> Quote:
         kind, value = (line.profit_kind, line.profit_value) if line.profit_kind else (locked.profit_kind, locked.profit_value)
         _check_profit(cost=line.cost, kind=kind, value=value, sku=line.sku, field="profit_value", line=line.pk)
     _pdf_move(locked, Quote.PdfState.QUEUED)
+    from_state = locked.pdf_state
     locked.pdf_state = Quote.PdfState.QUEUED
     locked.pdf_token = uuid.uuid4()
     locked.pdf_error = ""
     locked.save(update_fields=["pdf_state", "pdf_token", "pdf_error"])
-    _event(locked, contact, "PDF requested")
+    # The quote's history has no state columns: the PDF's move is told in the note, "from → to".
+    _event(locked, contact, "PDF requested", f"{from_state} → {locked.pdf_state}")
     transaction.on_commit(lambda: _enqueue(locked.pk))
     return locked
 

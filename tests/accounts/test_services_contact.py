@@ -413,7 +413,7 @@ def test_reactivation_needs_a_new_activation(admin_contact, contact, client, pas
 
 
 def test_only_an_inactive_contact_is_reactivated(admin_contact, contact):
-    with pytest.raises(ContactError, match="cannot become"):
+    with pytest.raises(ContactError, match="Only a deactivated contact can be reactivated."):
         services.contact_reactivate(actor=admin_contact, contact=contact)
 
 

@@ -181,3 +181,103 @@ def test_the_same_form_sent_twice_at_once_makes_one_order(contact, account, pric
         assert Account.objects.get(pk=account.pk).credit_used == Decimal("2000.00")
         assert sum(Stock.objects.filter(product=product).values_list("quantity", flat=True)) == 3
         assert OutboundEmail.objects.filter(subject__contains=orders[0].number).count() == 1
+
+
+# --- twenty at once, on PostgreSQL: the figures issue 10 asks for -----------------------------------
+
+THREADS = 20
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="20 writers at once need row locks that wait: SQLite's file copy serialises them with one database lock",
+)
+
+
+def report(name: str, **figures: object) -> None:
+    print(f"\n[race] {name}: {ROUNDS} rounds x {THREADS} threads: " + ", ".join(f"{key.replace('_', ' ')} = {value}" for key, value in figures.items()))
+
+
+def colleagues(account, n: int, tag: str) -> list[Contact]:
+    return [ContactFactory(account=account, user__username=f"{tag}{i:02d}", user__email=f"{tag}{i:02d}@acme.test") for i in range(n)]
+
+
+@postgres_only
+def test_twenty_colleagues_at_once_never_pass_the_accounts_credit_limit(account, price_lists):
+    buyers = colleagues(account, THREADS, "buyer")
+    overshoot, placed, refused = Decimal("-1"), 0, 0
+    for round_ in range(ROUNDS):
+        # Given 68,000.00 of credit and 20 colleagues each ordering 10,000.00 of it: room for 6
+        Account.objects.filter(pk=account.pk).update(credit_limit=Decimal("68000.00"), credit_used=Decimal("0.00"))
+        product = product_with_stock(price_lists, f"CRED20-{round_}", units=(THREADS,), price="10000.00")
+        for buyer in buyers:
+            services.cart_add(contact=buyer, product=product, quantity=1)
+
+        # When all 20 press "Finish order" at the same moment
+        orders, errors = split(race(*(place(buyer.pk, f"cred20-{round_}-{n:02d}-{'k' * 16}") for n, buyer in enumerate(buyers))))
+
+        # Then 6 are placed, 14 refused for credit, and the line holds exactly the 6
+        assert all(isinstance(e, OrderError) and "exceeds your available credit" in e.message for e in errors), errors
+        account.refresh_from_db()
+        overshoot = max(overshoot, account.credit_used - account.credit_limit)
+        assert len(orders) == 6 and len(errors) == THREADS - 6, f"round {round_}"
+        assert account.credit_used == sum(Order.objects.filter(account=account, pk__in=[o.pk for o in orders]).values_list("credit_taken", flat=True))
+        placed, refused = placed + len(orders), refused + len(errors)
+        CartLine.objects.filter(product=product).delete()
+    report("goods orders on one credit line", placed=placed, refused=refused, max_credit_used_minus_limit=max(overshoot, Decimal("0.00")))
+    assert overshoot <= 0
+
+
+@postgres_only
+def test_twenty_accounts_at_once_never_oversell_the_last_units(price_lists):
+    buyers = []
+    for n in range(THREADS):
+        account = AccountFactory(country="MX", currency="MXN", credit_limit=Decimal("900000.00"), price_list=price_lists["base"])
+        buyers.append(ContactFactory(account=account, user__username=f"shop{n:02d}", user__email=f"shop{n:02d}@shops.test"))
+    oversold, sold, refused = 0, 0, 0
+    for round_ in range(ROUNDS):
+        # Given 7 units across three warehouses and 20 resellers wanting 1 or 2 each
+        product = product_with_stock(price_lists, f"SCARCE-{round_}", units=(3, 2, 2))
+        wanted = {buyer.pk: 1 + n % 2 for n, buyer in enumerate(buyers)}
+        for buyer in buyers:
+            services.cart_add(contact=buyer, product=product, quantity=wanted[buyer.pk])
+
+        # When all 20 finish their order at the same moment
+        orders, errors = split(race(*(place(buyer.pk, f"scarce-{round_}-{n:02d}-{'k' * 16}") for n, buyer in enumerate(buyers))))
+
+        # Then the units sold never pass the 7 there were, no warehouse goes below zero, and the
+        # stock left is what was not sold
+        assert all(isinstance(e, OrderError) and "are available" in e.message for e in errors), errors
+        units = sum(line.quantity for order in orders for line in order.lines.all())
+        rows = list(Stock.objects.filter(product=product).values_list("quantity", flat=True))
+        oversold = max(oversold, units - 7, -min(rows))
+        assert units <= 7 and min(rows) >= 0 and sum(rows) == 7 - units
+        assert Availability.objects.get(product=product, country="MX").quantity == 7 - units
+        # Every refused reseller was refused for a line the stock left could not serve
+        assert units >= 6, f"round {round_}: only {units} units sold of 7"
+        sold, refused = sold + units, refused + len(errors)
+        CartLine.objects.filter(product=product).delete()
+    report("goods orders on scarce stock", units_sold=sold, refused=refused, oversold_units=oversold)
+    assert oversold == 0
+
+
+@postgres_only
+def test_twenty_presses_of_one_form_at_once_make_one_order(contact, account, price_lists):
+    per_submission = []
+    for round_ in range(ROUNDS):
+        # Given a cart and one Generate Order form
+        Account.objects.filter(pk=account.pk).update(credit_used=Decimal("0.00"))
+        product = product_with_stock(price_lists, f"PRESS-{round_}", units=(10,), price="1000.00")
+        services.cart_add(contact=contact, product=product, quantity=3)
+        key = f"press-{round_}-{'k' * 16}"
+
+        # When "Finish order" is sent 20 times at the same moment
+        orders, errors = split(race(*(place(contact.pk, key) for _ in range(THREADS))))
+
+        # Then every answer is the one order: its stock, credit and email taken once
+        assert errors == [], errors
+        per_submission.append(Order.objects.filter(submission_key=key).count())
+        assert len({order.pk for order in orders}) == 1
+        assert Account.objects.get(pk=account.pk).credit_used == Decimal("3000.00")
+        assert sum(Stock.objects.filter(product=product).values_list("quantity", flat=True)) == 7
+        assert OutboundEmail.objects.filter(subject__contains=orders[0].number).count() == 1
+    report("goods orders, one form sent 20 times", orders_per_submission=f"{min(per_submission)}..{max(per_submission)}")
+    assert per_submission == [1] * ROUNDS

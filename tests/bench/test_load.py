@@ -1,4 +1,4 @@
-"""The HTTP load, for real and briefly: 2 resellers for 5 seconds against gunicorn, a Celery worker,
+"""The HTTP load, for real and briefly: 2 resellers for 5 seconds against gunicorn, the two Celery workers,
 PostgreSQL and Redis under production settings. Skipped without PostgreSQL and a reachable Redis,
 like the other process tests.
 

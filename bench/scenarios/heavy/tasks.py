@@ -105,7 +105,7 @@ def _skipped(name: str, tier: str, url: str, exc: Exception) -> Result:
 def celery_scenario(*, tier: str, samples: int) -> list[Result]:
     """From .delay() to the task's first line in each real worker, against a raw Redis round trip.
 
-    Both workers of docker-compose.yml run at once, as in production, and their samples alternate:
+    Both workers of docker-compose.yml run at once, as in production, and share each round's PING:
     the email worker (threads) is the scenario, the default worker (prefork) is measured beside it.
     """
     import redis
@@ -159,11 +159,15 @@ def celery_scenario(*, tier: str, samples: int) -> list[Result]:
                     delay(name)  # waits for the worker to be up and consuming
                 except Exception as exc:
                     raise RuntimeError(f"{WORKERS[name]} did not run the bench's task ({exc!r}): " + log_tail(name)) from exc
+            # Each round: one PING, then one task on each worker, in turns first. Both rows share the
+            # round's PING, and whatever a worker still does after its task (the ack, the result back
+            # from a prefork child) falls on the other row's sample as often as on its own, so the two
+            # rows compare as their medians in milliseconds do.
             for i in range(samples + 3):
-                for name in WORKERS:
-                    b = time.perf_counter_ns()
-                    client.ping()
-                    b = time.perf_counter_ns() - b
+                b = time.perf_counter_ns()
+                client.ping()
+                b = time.perf_counter_ns() - b
+                for name in (list(WORKERS) if i % 2 == 0 else list(reversed(WORKERS))):
                     t = delay(name)
                     if i >= 3:
                         samples_ns[name][0].append(t)
@@ -191,7 +195,8 @@ def celery_scenario(*, tier: str, samples: int) -> list[Result]:
                    + (", sent with email_send's route" if name == "celery-overhead" else "")
                    + f", in a real worker started with docker-compose.yml's `{WORKERS[name]}` command"
                    f" (`{' '.join(commands[name][1:-6])}`, on a queue of its own, Redis db {CELERY_REDIS_DB}), stamped by the"
-                   f" task with the wall clock, against one PING; both workers run at once and their samples alternate"),
+                   f" task with the wall clock, against one PING; both workers run at once, each round one PING then one task on"
+                   f" each worker, which goes first alternating, so both rows share the baseline"),
         )
         for name in WORKERS
     ]

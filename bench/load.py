@@ -6,10 +6,10 @@
    seed_demo, then one reseller contact per simulated user (two contacts per account, so pairs share
    a credit line), each account with a generous credit line, and the stock of the products on sale
    topped up so that a refusal for stock never mixes with the figures;
-2. starts gunicorn with 2 workers and a Celery worker with the commands docker-compose.yml gives
-   them, under the production settings: DEBUG off, a fresh SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
-   PostgreSQL and Redis; emails go through the outbox and the worker to Django's locmem backend, so
-   nothing leaves the machine;
+2. starts gunicorn with 2 workers and the two Celery workers (the default one, prefork; the email
+   one, threads) with the commands docker-compose.yml gives them, under the production settings:
+   DEBUG off, a fresh SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, PostgreSQL and Redis; emails go through
+   the outbox and the email worker to Django's locmem backend, so nothing leaves the machine;
 3. for each user count, runs bench/locustfile.py's resellers (Locust as a library, headless, in a
    child process): all sign in, then they shop for the given time, the window the overall figures
    cover; then it checks the ledger in the database;
@@ -241,7 +241,7 @@ def ledger_check(before: dict[str, Any], answered: list[dict[str, str]], email_w
         if grown != credit_taken.get(account.customer_code, Decimal("0.00")):
             problems.append(f"{account.customer_code}: credit used grew by {grown}, its orders took {credit_taken.get(account.customer_code, 0)}")
 
-    # The order emails: stored with the order, delivered by the worker (waited for a little).
+    # The order emails: stored with the order, delivered by the email worker (waited for a little).
     emails = OutboundEmail.objects.filter(pk__gt=before["last_email"], to__endswith="@load-reseller.test")
     deadline = time.monotonic() + email_wait
     while emails.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:
@@ -251,7 +251,7 @@ def ledger_check(before: dict[str, Any], answered: list[dict[str, str]], email_w
     if emails_total != len(by_number):
         problems.append(f"{emails_total} order emails stored for {len(by_number)} orders")
     if emails_sent != emails_total:
-        problems.append(f"{emails_total - emails_sent} order emails not delivered by the worker within {email_wait:.0f}s")
+        problems.append(f"{emails_total - emails_sent} order emails not delivered by the email worker within {email_wait:.0f}s")
     return {
         "orders_answered": len(answered),
         "orders_in_database": len(by_number),
@@ -501,7 +501,7 @@ def run(users: Sequence[int] = (8, 32), seconds: int = 60, database_url: str | N
             web_options["--control-socket"] = str(workdir / "gunicorn.ctl")
         if not Path("/dev/shm").is_dir():
             web_options["--worker-tmp-dir"] = str(workdir)
-        _say(f"starting gunicorn ({WEB_WORKERS} workers) on 127.0.0.1:{port} and a Celery worker")
+        _say(f"starting gunicorn ({WEB_WORKERS} workers) on 127.0.0.1:{port} and the Celery workers (default, emails)")
         web = _start("web", _with_options(_compose_command("web"), web_options), env, workdir, started)
         node = f"storefront-load-{secrets.token_hex(6)}"
         worker = _start(
@@ -509,12 +509,15 @@ def run(users: Sequence[int] = (8, 32), seconds: int = 60, database_url: str | N
             _with_options(_compose_command("worker"), {"--hostname": f"celery@{node}", "--concurrency": str(WORKER_CONCURRENCY)}),
             env, workdir, started,
         )
+        # The order emails are routed to the email worker (threads), as in production.
+        email_worker = _start("worker-email", _with_options(_compose_command("worker-email"), {"--hostname": f"celery@{node}-email"}), env, workdir, started)
         # The driver measures the CPU of gunicorn's workers.
         plan["web_group"] = web.popen.pid
         plan_path = workdir / "plan.json"
         plan_path.write_text(json.dumps(plan))
         _wait_until(lambda: _healthy(port), "healthy answer on /healthz/", [web])
         _wait_until(lambda: f"celery@{node} ready." in worker.log.read_text(errors="replace"), "ready worker", [worker])
+        _wait_until(lambda: f"celery@{node}-email ready." in email_worker.log.read_text(errors="replace"), "ready email worker", [email_worker])
 
         for count in users:
             before = _in_django(env, "import json; from bench.load import ledger_snapshot; print(json.dumps(ledger_snapshot()))", "ledger snapshot")
@@ -537,14 +540,14 @@ def run(users: Sequence[int] = (8, 32), seconds: int = 60, database_url: str | N
             )
             figures["orders_placed"] = ledger["orders_in_database"]
             figures["ledger"] = ledger
-            for process in (web, worker):
+            for process in (web, worker, email_worker):
                 if process.popen.poll() is not None:
                     raise LoadError(f"{process.name} exited during the load:\n{process.output()}")
             results.append(figures)
         return results
     except BaseException:
         for process in started:
-            if process.name in {"web", "worker"}:
+            if process.name in {"web", "worker", "worker-email"}:
                 print(f"----- {process.name} (exit {process.popen.poll()}) -----\n{process.output()}", file=sys.stderr)
         raise
     finally:

@@ -285,6 +285,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Emails, the most frequent tasks and waiting on SMTP, go to a queue of their own served by a worker
+# with a threads pool (docker-compose.yml's worker-email): handing a message to a thread costs less
+# than handing it to a prefork child. Everything else (PDFs, Price List exports, the sweeps) stays on
+# the default queue and its prefork worker, which enforces time limits and runs CPU-heavy work in
+# parallel. Routes only apply to tasks sent to the broker; eagerly run tasks ignore them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"storefront.tasks.email_send": {"queue": "emails"}}
 # Volume licensing: an order's eCertificate becomes available this many hours after it is received;
 # beat looks for due certificates every VL_CERTIFICATE_SWEEP_SECONDS.
 VL_CERTIFICATE_DELAY_HOURS = int(os.environ.get("VL_CERTIFICATE_DELAY_HOURS", "24"))

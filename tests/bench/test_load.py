@@ -1,6 +1,6 @@
-"""The HTTP load, for real and briefly: 2 resellers for 5 seconds against gunicorn, a Celery worker,
-PostgreSQL and Redis under production settings. Skipped without PostgreSQL and a reachable Redis,
-like the other process tests.
+"""The HTTP load, for real and briefly: 2 resellers for 5 seconds against gunicorn, the two Celery
+workers, PostgreSQL and Redis under production settings. Skipped without PostgreSQL and a reachable
+Redis, like the other process tests.
 
 The load runs as its own command, as `make bench` would run it: it prepares a database of its own
 (the test database is not involved) and Locust's gevent stays out of the test process.

@@ -17,7 +17,7 @@ import pytest
 
 from tests.storefront.production import ROOT, as_argv, load_compose, production_env
 
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "worker-email", "beat")
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -66,11 +66,12 @@ def services(compose: dict[str, Any]) -> dict[str, Any]:
     [
         ("web", ["gunicorn", "storefront.wsgi:application"]),
         ("worker", ["celery", "-A", "storefront", "worker", "-l", "info"]),
+        ("worker-email", ["celery", "-A", "storefront", "worker", "-P", "threads", "-c", "8", "-Q", "emails", "-l", "info"]),
         ("beat", ["celery", "-A", "storefront", "beat", "-l", "info"]),
     ],
 )
 def test_app_service_runs_its_process(services: dict[str, Any], service: str, command: list[str]) -> None:
-    """web, worker and beat run gunicorn, the worker and beat from the store's own image."""
+    """web, the two workers and beat run gunicorn, Celery's worker and beat from the store's own image."""
     spec = services[service]
     assert as_argv(spec["command"])[: len(command)] == command
     assert spec["build"] in (".", {"context": "."})
@@ -100,7 +101,7 @@ def test_app_service_environment(services: dict[str, Any], service: str) -> None
 
 
 def test_app_services_share_one_environment(services: dict[str, Any]) -> None:
-    """The app environment is defined once (a YAML anchor), so web, worker and beat cannot drift."""
+    """The app environment is defined once (a YAML anchor), so web, the workers and beat cannot drift."""
     environments = [services[name]["environment"] for name in (*APP_SERVICES, "migrate")]
     assert all(env == environments[0] for env in environments)
     assert "&app-environment" in (ROOT / "docker-compose.yml").read_text()
@@ -120,6 +121,7 @@ def test_service_has_healthcheck(services: dict[str, Any], service: str) -> None
     [
         ("web", "http://127.0.0.1:8000/healthz/"),
         ("worker", "inspect ping"),
+        ("worker-email", "inspect ping"),
         ("beat", "celerybeat-schedule"),
         ("db", "pg_isready"),
         ("redis", "redis-cli ping"),

@@ -1,4 +1,4 @@
-"""The store's processes as compose runs them, for real: gunicorn, the Celery worker and beat.
+"""The store's processes as compose runs them, for real: gunicorn, the two Celery workers and beat.
 
 Each test starts the command its service has in docker-compose.yml (with only the port, node name,
 concurrency or schedule file changed for this machine) under production settings, against the test
@@ -219,10 +219,12 @@ def start_service(transactional_db: None, tmp_path: Path) -> Iterator[Callable[.
             if "control_socket" in gunicorn.config.Config().settings:
                 # Newer gunicorn opens a control socket in $HOME; a private one leaves other servers' alone.
                 options["--control-socket"] = str(tmp_path / "gunicorn.ctl")
-        elif service == "worker":
+        elif service in {"worker", "worker-email"}:
             # A unique node name, so the ping reaches this worker and no other on the broker.
             extra["hostname"] = f"storefront-test-{uuid.uuid4().hex[:12]}"
-            options.update({"--hostname": f"celery@{extra['hostname']}", "--concurrency": "2"})
+            options["--hostname"] = f"celery@{extra['hostname']}"
+            if service == "worker":
+                options["--concurrency"] = "2"
         elif service == "beat":
             options["--schedule"] = str(tmp_path / "celerybeat-schedule")
             extra["schedule"] = options["--schedule"]
@@ -302,35 +304,43 @@ def test_gunicorn_serves_healthz_with_production_settings(start_service: Callabl
 
 
 @pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
-def test_worker_delivers_an_email_sent_through_the_broker(start_service: Callable[..., Process]) -> None:
-    """A worker takes email_send off Redis and delivers the stored row; its compose healthcheck passes."""
+def test_email_worker_delivers_an_email_sent_through_the_broker(start_service: Callable[..., Process]) -> None:
+    """The email worker (threads pool) takes email_send off its Redis queue and delivers the stored
+    row; both workers' compose healthchecks pass."""
     email = OutboundEmail.objects.create(to="worker@example.test", subject=f"Worker {uuid.uuid4().hex}", body_text="Hello\n")
     worker = start_service("worker")
-    wait_for_worker(worker, [worker])
+    email_worker = start_service("worker-email")
+    wait_for_worker(worker, [worker, email_worker])
+    wait_for_worker(email_worker, [worker, email_worker])
 
-    # send_task publishes to the broker even though this process runs tasks eagerly (and says so).
+    # send_task publishes to the broker (routed to `emails`) even though this process runs tasks
+    # eagerly (and says so).
     celery_app.send_task("storefront.tasks.email_send", args=[email.pk])
 
-    delivered = wait_for(lambda: sent(email.pk), f"delivery of email {email.pk}", [worker])
+    delivered = wait_for(lambda: sent(email.pk), f"delivery of email {email.pk}", [worker, email_worker])
     assert delivered.state == OutboundEmail.State.SENT and delivered.attempts == 1
-    # The console backend printed the message: it went through the real email path.
-    assert email.subject in worker.output()
+    # The console backend printed the message: it went through the real email path, on the email worker.
+    assert email.subject in email_worker.output()
+    assert email.subject not in worker.output()
 
-    check = run_healthcheck("worker", {**worker.env, "HOSTNAME": worker.extra["hostname"]})
-    assert check.returncode == 0, check.stdout + check.stderr
+    for process in (worker, email_worker):
+        check = run_healthcheck(process.name, {**process.env, "HOSTNAME": process.extra["hostname"]})
+        assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_beat_sweep_delivers_an_email_nobody_queued(start_service: Callable[..., Process]) -> None:
-    """An unsent row with no task for it is delivered by beat's outbox sweep and a worker."""
+    """An unsent row with no task for it is swept by the default worker and delivered by the email worker."""
     email = OutboundEmail.objects.create(to="beat@example.test", subject=f"Sweep {uuid.uuid4().hex}", body_text="Hello\n")
     fast_sweep = {"OUTBOX_SWEEP_SECONDS": "1", "OUTBOX_RETRY_AFTER_SECONDS": "0"}
     worker = start_service("worker", **fast_sweep)
+    email_worker = start_service("worker-email", **fast_sweep)
     beat = start_service("beat", **fast_sweep)
 
-    delivered = wait_for(lambda: sent(email.pk), f"the sweep to deliver email {email.pk}", [worker, beat])
+    delivered = wait_for(lambda: sent(email.pk), f"the sweep to deliver email {email.pk}", [worker, email_worker, beat])
     assert delivered.state == OutboundEmail.State.SENT and delivered.attempts == 1
     assert "Sending due task outbox-sweep (storefront.tasks.outbox_sweep)" in beat.output()
     assert "storefront.tasks.outbox_sweep" in worker.output()
+    assert email.subject in email_worker.output()
 
     check = run_healthcheck("beat", beat.env, {"/tmp/celerybeat-schedule": beat.extra["schedule"]})
     assert check.returncode == 0, check.stdout + check.stderr

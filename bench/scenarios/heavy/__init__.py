@@ -46,7 +46,7 @@ def _run(tier: str, samples: int, on: Callable[..., bool], wanted: set[str] | No
         (("xlsx-100k", "xlsx-1m", "xlsx-memory", "xlsx"), lambda: xlsx_scenario(tier=tier, samples=samples, with_million=big)),
         (("csv-stream", "csv-first-byte", "csv"), lambda: csv_scenario(tier=tier, samples=samples)),
         (("pdf-30", "pdf-100", "pdf-300", "pdf-300-vs-30", "pdf"), lambda: pdf_scenario(tier=tier, samples=samples)),
-        (("celery-overhead", "celery"), lambda: [celery_scenario(tier=tier, samples=samples)]),
+        (("celery-overhead", "celery-overhead-default", "celery"), lambda: celery_scenario(tier=tier, samples=samples)),
     ]
     results: list[Result] = []
     for names, scenario in plan:

@@ -27,7 +27,7 @@ NAMES = (
     "xlsx-100k", "xlsx-1m", "xlsx-memory",
     "csv-stream", "csv-first-byte",
     "pdf-30", "pdf-100", "pdf-300", "pdf-300-vs-30",
-    "celery-overhead",
+    "celery-overhead", "celery-overhead-default",
 )
 RESELLERS = (1, 8, 32)
 POOL = 16  # products the resellers' carts draw from, so their stock rows are contended

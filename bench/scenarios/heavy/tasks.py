@@ -34,17 +34,46 @@ def _register(app) -> object:
 
 
 COMPOSE = Path(__file__).resolve().parents[3] / "docker-compose.yml"
+# The task whose route the bench's task follows: the outbox's delivery, the store's most frequent task.
+EMAIL_TASK = "storefront.tasks.email_send"
+# The worker each row measures: the email worker (threads) and the default one (prefork, for PDFs,
+# Price List exports and the sweeps), both as docker-compose.yml runs them.
+WORKERS = {"celery-overhead": "worker-email", "celery-overhead-default": "worker"}
 
 
-def worker_command(*, queue: str, node: str) -> list[str]:
-    """The worker command of docker-compose.yml, as production runs it, plus only what the bench must
-    add: its task module (-I), a queue of its own (-Q) and a node name of its own (-n)."""
+def compose_worker(service: str) -> list[str]:
+    """A worker service's command in docker-compose.yml."""
     import yaml
 
-    command = [str(part) for part in yaml.safe_load(COMPOSE.read_text())["services"]["worker"]["command"]]
+    command = [str(part) for part in yaml.safe_load(COMPOSE.read_text())["services"][service]["command"]]
     if command[:3] != ["celery", "-A", "storefront"] or "worker" not in command:
-        raise RuntimeError(f"docker-compose.yml's worker is not a `celery -A storefront worker`: {command}")
+        raise RuntimeError(f"docker-compose.yml's {service} is not a `celery -A storefront worker`: {command}")
+    return command
+
+
+def worker_command(*, service: str, queue: str, node: str) -> list[str]:
+    """The command docker-compose.yml runs for a worker, as production runs it, changing only what the
+    bench must: its task module (-I), a queue of its own in place of the service's (-Q) and a node name
+    of its own (-n)."""
+    command = compose_worker(service)
+    if "-Q" in command:
+        index = command.index("-Q")
+        command = [*command[:index], *command[index + 2 :]]
     return [*command[1:], "-I", "bench.scenarios.heavy", "-Q", queue, "-n", node]
+
+
+def served_queue(service: str) -> str | None:
+    """The queue a compose worker consumes (its -Q)."""
+    command = compose_worker(service)
+    return command[command.index("-Q") + 1] if "-Q" in command else None
+
+
+def email_route(app) -> str:
+    """The queue the store routes its emails to, checked against the compose worker that serves it."""
+    queue = app.amqp.router.route({}, EMAIL_TASK, (), {})["queue"].name
+    if served_queue("worker-email") != queue:
+        raise RuntimeError(f"{EMAIL_TASK} goes to {queue!r}, which docker-compose.yml's worker-email does not serve")
+    return queue
 
 
 def _producer(url: str):
@@ -68,8 +97,17 @@ def _register_in_worker() -> None:
 _register_in_worker()
 
 
-def celery_scenario(*, tier: str, samples: int) -> Result:
-    """From .delay() to the task's first line in a real worker, against a raw Redis round trip."""
+def _skipped(name: str, tier: str, url: str, exc: Exception) -> Result:
+    return Result(name=name, tier=tier, ratio=float("nan"), ci_low=float("nan"), ci_high=float("nan"), goal=10.0,
+                  baseline="redis-py PING", median_ms=0.0, baseline_ms=0.0, notes=f"skipped: Redis unreachable at {url} ({exc})")
+
+
+def celery_scenario(*, tier: str, samples: int) -> list[Result]:
+    """From .delay() to the task's first line in each real worker, against a raw Redis round trip.
+
+    Both workers of docker-compose.yml run at once, as in production, and share each round's PING:
+    the email worker (threads) is the scenario, the default worker (prefork) is measured beside it.
+    """
     import redis
 
     base_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -78,57 +116,87 @@ def celery_scenario(*, tier: str, samples: int) -> Result:
     try:
         client.ping()
     except redis.RedisError as exc:
-        return Result(name="celery-overhead", tier=tier, ratio=float("nan"), ci_low=float("nan"), ci_high=float("nan"), goal=10.0,
-                      baseline="redis-py PING", median_ms=0.0, baseline_ms=0.0, notes=f"skipped: Redis unreachable at {url} ({exc})")
+        return [_skipped(name, tier, url, exc) for name in WORKERS]
     celery_bin = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
-    # A queue of this run's own: another worker on the same Redis database never takes its messages.
-    queue_name = f"bench-heavy-{os.getpid()}"
     env = {**os.environ, "REDIS_URL": url, "CELERY_TASK_ALWAYS_EAGER": "0", "BENCH_HEAVY_WORKER": "1"}
-    command = [celery_bin, *worker_command(queue=queue_name, node=f"bench-heavy-{os.getpid()}@%h")]
-    with tempfile.TemporaryFile() as log:
-        worker = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(Path(__file__).resolve().parents[3]))
+    producer = _producer(url)
+    stamp = _register(producer)
+    # The email worker's queue is the one the store routes email_send to, and the bench's task is sent
+    # with that route's options; only the queue's name is this run's own (bench-heavy-<pid>-emails), so
+    # another worker on the same Redis database never takes its messages.
+    routes = {
+        "celery-overhead": {**producer.amqp.router.route({}, EMAIL_TASK, (), {}), "queue": f"bench-heavy-{os.getpid()}-{email_route(producer)}"},
+        "celery-overhead-default": {"queue": f"bench-heavy-{os.getpid()}-{producer.conf.task_default_queue}"},
+    }
+    commands = {
+        name: [celery_bin, *worker_command(service=service, queue=routes[name]["queue"], node=f"bench-heavy-{os.getpid()}-{service}@%h")]
+        for name, service in WORKERS.items()
+    }
+    counter = itertools.count()
+    samples_ns: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in WORKERS}
+    with tempfile.TemporaryDirectory() as logs:
+        workers = {}
         try:
-            producer = _producer(url)
-            stamp = _register(producer)
-            counter = itertools.count()
+            for name, command in commands.items():
+                with open(Path(logs) / f"{name}.log", "wb") as log:
+                    workers[name] = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                                     cwd=str(Path(__file__).resolve().parents[3]))
 
-            def delay() -> int:
+            def log_tail(name: str) -> str:
+                return (Path(logs) / f"{name}.log").read_text(errors="replace")[-3000:]
+
+            def delay(name: str) -> int:
                 token = f"{os.getpid()}-{next(counter)}"
                 start = time.time_ns()
-                stamp.apply_async((token,), queue=queue_name)  # .delay() with this run's queue
+                stamp.apply_async((token,), **routes[name])  # .delay(), routed as the worker's tasks are
                 got = client.blpop([f"{STAMP_KEY}:{token}"], timeout=30)
                 if got is None:
-                    log.seek(0)
-                    raise RuntimeError("the bench's task never started: " + log.read().decode(errors="replace")[-2000:])
+                    raise RuntimeError(f"the bench's task never started on {WORKERS[name]}: " + log_tail(name))
                 return int(got[1]) - start
 
-            try:
-                delay()  # waits for the worker to be up and consuming
-            except Exception as exc:
-                log.seek(0)
-                raise RuntimeError(f"the worker did not run the bench's task ({exc!r}): "
-                                   + log.read().decode(errors="replace")[-3000:]) from exc
-            target_ns, base_ns = [], []
+            for name in WORKERS:
+                try:
+                    delay(name)  # waits for the worker to be up and consuming
+                except Exception as exc:
+                    raise RuntimeError(f"{WORKERS[name]} did not run the bench's task ({exc!r}): " + log_tail(name)) from exc
+            # Each round: one PING, then one task on each worker, in turns first. Both rows share the
+            # round's PING, and whatever a worker still does after its task (the ack, the result back
+            # from a prefork child) falls on the other row's sample as often as on its own, so the two
+            # rows compare as their medians in milliseconds do.
             for i in range(samples + 3):
                 b = time.perf_counter_ns()
                 client.ping()
                 b = time.perf_counter_ns() - b
-                t = delay()
-                if i >= 3:
-                    target_ns.append(t)
-                    base_ns.append(b)
+                for name in (list(WORKERS) if i % 2 == 0 else list(reversed(WORKERS))):
+                    t = delay(name)
+                    if i >= 3:
+                        samples_ns[name][0].append(t)
+                        samples_ns[name][1].append(b)
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-            producer_pool = locals().get("producer")
-            if producer_pool is not None:
-                producer_pool.close()
-    return _result(
-        "celery-overhead", tier=tier, target_ns=target_ns, base_ns=base_ns, goal=10.0, label="redis-py PING round trip",
-        notes=(f"time from .delay() (an app configured from the store's CELERY_ settings) to the first line of a bench-only"
-               f" task with the store's task defaults, in a real worker started with docker-compose.yml's command"
-               f" (`{' '.join(command[1:-6])}`, on a queue of its own, Redis db {CELERY_REDIS_DB}), stamped by the task"
-               f" with the wall clock, against one PING"))
+            for worker in workers.values():
+                worker.terminate()
+            for worker in workers.values():
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+            producer.close()
+    pools = {
+        "celery-overhead": "the email worker (threads pool; emails are routed to it)",
+        "celery-overhead-default": "the default worker (prefork; PDFs, Price List exports and the sweeps), measured beside it",
+    }
+    return [
+        _result(
+            name, tier=tier, target_ns=samples_ns[name][0], base_ns=samples_ns[name][1], goal=10.0,
+            label="redis-py PING round trip",
+            notes=(f"{pools[name]}: time from .delay() (an app configured from the store's CELERY_ settings) to the first"
+                   f" line of a bench-only task with the store's task defaults"
+                   + (", sent with email_send's route" if name == "celery-overhead" else "")
+                   + f", in a real worker started with docker-compose.yml's `{WORKERS[name]}` command"
+                   f" (`{' '.join(commands[name][1:-6])}`, on a queue of its own, Redis db {CELERY_REDIS_DB}), stamped by the"
+                   f" task with the wall clock, against one PING; both workers run at once, each round one PING then one task on"
+                   f" each worker, which goes first alternating, so both rows share the baseline"),
+        )
+        for name in WORKERS
+    ]

@@ -1,0 +1,146 @@
+"""The outbox under the faults of `make faults`, one unit at a time: refusals, retries, a worker that
+died mid-send, and a broker or cache that is not there."""
+
+from __future__ import annotations
+
+import socket
+import time
+from datetime import timedelta
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from storefront import tasks
+from storefront.cache import ResilientRedisCache
+from storefront.emails import EmailDeliveryError, EmailRefusedError, email_deliver, email_message_id, email_store, outbox_due_ids
+from storefront.models import OutboundEmail
+
+SEND = "django.core.mail.message.EmailMessage.send"
+
+
+@pytest.fixture
+def email(db, django_capture_on_commit_callbacks) -> OutboundEmail:
+    with django_capture_on_commit_callbacks(execute=False):
+        return email_store(to="buyer@reseller.test", subject="Order placed", body_text="Body")
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_recipient_refused_for_good_is_failed_and_never_retried(email):
+    refused = SMTPRecipientsRefused({email.to: (550, b"5.1.1 No such user")})
+    with mock.patch(SEND, side_effect=refused):
+        with pytest.raises(EmailRefusedError):
+            email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.FAILED and email.attempts == 1 and "550" in email.last_error
+
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert outbox_due_ids() == []
+        assert email_deliver(email_id=email.pk) is False
+    assert mail.outbox == []
+
+
+def test_the_task_does_not_retry_a_recipient_refused_for_good(email):
+    refused = SMTPRecipientsRefused({email.to: (550, b"No such user")})
+    with mock.patch(SEND, side_effect=refused), mock.patch.object(tasks.email_send, "retry") as retry:
+        assert tasks.email_send.run(email.pk) is False
+    retry.assert_not_called()
+
+
+def test_a_temporary_refusal_is_retried_and_then_delivered_once(email):
+    with mock.patch(SEND, side_effect=SMTPRecipientsRefused({email.to: (451, b"4.3.0 Try again later")})):
+        with pytest.raises(EmailDeliveryError) as raised:
+            email_deliver(email_id=email.pk)
+    assert not isinstance(raised.value, EmailRefusedError)
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.QUEUED and "451" in email.last_error
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert outbox_due_ids() == [email.pk]
+    assert email_deliver(email_id=email.pk) is True
+    assert email_deliver(email_id=email.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_transient_failures_give_up_after_the_maximum_attempts(email, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    for _ in range(2):
+        with mock.patch(SEND, side_effect=SMTPServerDisconnected("gone")), pytest.raises(EmailDeliveryError):
+            email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.FAILED and email.attempts == 2
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert outbox_due_ids() == []
+
+
+def test_a_worker_killed_mid_send_leaves_a_claim_that_expires_and_the_email_is_sent_once(email, settings):
+    settings.OUTBOX_CLAIM_SECONDS = 15
+    # The killed worker claimed the row and never came back.
+    claimed = OutboundEmail.objects.filter(pk=email.pk, claimed_until__isnull=True).update(
+        claimed_until=timezone.now() + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+    )
+    assert claimed == 1
+    assert email_deliver(email_id=email.pk) is False
+    with time_machine.travel(timezone.now() + timedelta(seconds=16)):
+        assert outbox_due_ids(older_than=timedelta(0)) == [email.pk]
+        assert email_deliver(email_id=email.pk) is True
+        assert email_deliver(email_id=email.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_every_attempt_at_one_email_carries_the_same_message_id(email):
+    with mock.patch(SEND, side_effect=SMTPServerDisconnected("gone")), pytest.raises(EmailDeliveryError):
+        email_deliver(email_id=email.pk)
+    email_deliver(email_id=email.pk)
+    assert mail.outbox[0].extra_headers["Message-ID"] == email_message_id(email)
+    assert email_message_id(email).startswith(f"<outbox.{email.pk}.")
+
+
+def test_publishing_with_the_broker_down_fails_fast(settings, monkeypatch):
+    """Celery #4296: publishing to a broker that is down must fail in seconds, not hang the request."""
+    from storefront.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    started = time.monotonic()
+    with app.connection_for_write(url) as connection:
+        with pytest.raises(Exception):
+            tasks.email_send.apply_async(args=[1], connection=connection, retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+    assert time.monotonic() - started < 5
+
+
+def test_the_cache_answers_like_an_empty_one_when_redis_is_unreachable():
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    assert cache.get("k", "default") == "default"
+    cache.set("k", 1)
+    assert cache.add("k", 1) is False and cache.get_many(["k"]) == {} and cache.delete("k") is False
+    with pytest.raises(ValueError):
+        cache.incr("k")
+    with pytest.raises(ValueError):
+        cache.decr("k")
+
+
+def test_the_production_cache_is_the_resilient_one_with_timeouts(monkeypatch):
+    import importlib
+
+    import storefront.settings as production
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings = importlib.reload(production)
+    try:
+        cache = settings.CACHES["default"]
+        assert cache["BACKEND"] == "storefront.cache.ResilientRedisCache"
+        assert cache["OPTIONS"]["socket_connect_timeout"] <= 5 and cache["OPTIONS"]["socket_timeout"] <= 5
+        assert settings.CELERY_BROKER_CONNECTION_TIMEOUT <= 5
+        assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] <= 3
+    finally:
+        monkeypatch.undo()
+        importlib.reload(production)

@@ -3,7 +3,7 @@
 `python -m faults` prepares its own PostgreSQL database (storefront_faults, dropped and created:
 migrate, seed_demo, ten reseller contacts of bench/load.py), starts its own Redis on a free port,
 gunicorn (2 workers), a Celery worker and beat under production settings (DEBUG off), and an SMTP sink
-in its own process on loopback (faults/sink.py). Resellers sign in and press "Finish order" over HTTP.
+on loopback in a thread of its own process (faults/sink.py). Resellers sign in and press "Finish order" over HTTP.
 Each fault (faults/cases.py) breaks a process the suite started, keeps ordering, mends it, and checks
 the ledger (faults/ledger.py, on top of bench/load.py's): every answered order is in the database,
 one per submission key, credit and stock moved by exactly the orders' amounts and within limits, and

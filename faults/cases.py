@@ -69,8 +69,9 @@ def worker_stopped(suite: Any) -> Figures:
         attempts = _in_threads(shoppers, lambda reseller: [reseller.order() for _ in range(quota[reseller.username])])
         received_while_down = sum((suite.stack.sink.copies() - ledger.copies_before).values())
     finally:
+        restarted = time.monotonic()
         suite.stack.start_worker()
-    figures = ledger.close(attempts, recover_from=time.monotonic())
+    figures = ledger.close(attempts, recover_from=restarted)
     figures.notes.append(f"{received_while_down} emails sent while the worker was stopped")
     if figures.placed != count:
         figures.problems.append(f"{figures.placed} orders placed of {count}")
@@ -178,13 +179,10 @@ def database_killed(suite: Any) -> Figures:
     credit_before = account.credit_used
     stock_before = sorted(Stock.objects.filter(product_id=line.product_id).values_list("pk", "quantity"))
 
-    # Another session holds the product's availability row, which the stock trigger updates last
-    # inside the order's transaction: the order waits there with its credit taken, order and lines
-    # inserted, stock lowered, uncommitted.
+    # Another session holds the cart line's row, which the order deletes last: the order waits there
+    # with its credit taken, order, lines and allocations inserted and stock lowered, uncommitted.
     with psycopg.connect(suite.psycopg_url) as blocker:
-        blocker.execute(
-            "SELECT 1 FROM catalog_availability WHERE product_id = %s AND country = %s FOR UPDATE", (line.product_id, account.country)
-        )
+        blocker.execute("SELECT 1 FROM orders_cartline WHERE id = %s FOR UPDATE", (line.pk,))
         result: dict[str, Attempt] = {}
         request = threading.Thread(target=lambda: result.update(first=reseller.finish(data)))
         request.start()
@@ -192,15 +190,16 @@ def database_killed(suite: Any) -> Figures:
         deadline = time.monotonic() + 20
         while waiting is None and time.monotonic() < deadline:
             waiting = blocker.execute(
-                "SELECT pid, left(query, 60) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                "SELECT a.pid, left(a.query, 60), l.locktype, l.relation::regclass::text FROM pg_stat_activity a "
+                "LEFT JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted "
+                "WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()"
             ).fetchone()
             time.sleep(0.05)
         if waiting is None:
             figures.problems.append("the order never waited on the held row")
         else:
             blocker.execute("SELECT pg_terminate_backend(%s)", (waiting[0],))
-            figures.notes.append(f"killed backend {waiting[0]} waiting in: {waiting[1]!r}")
+            figures.notes.append(f"killed backend {waiting[0]} waiting for a {waiting[2]} lock ({waiting[3]}) in {waiting[1]!r}")
         blocker.rollback()
         request.join(timeout=60)
     first = result.get("first")

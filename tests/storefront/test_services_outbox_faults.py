@@ -3,7 +3,10 @@ died mid-send, and a broker or cache that is not there."""
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
@@ -18,6 +21,7 @@ from storefront import tasks
 from storefront.cache import ResilientRedisCache
 from storefront.emails import EmailDeliveryError, EmailRefusedError, email_deliver, email_message_id, email_store, outbox_due_ids
 from storefront.models import OutboundEmail
+from tests.storefront.production import ROOT, production_env
 
 SEND = "django.core.mail.message.EmailMessage.send"
 
@@ -128,19 +132,35 @@ def test_the_cache_answers_like_an_empty_one_when_redis_is_unreachable():
         cache.decr("k")
 
 
-def test_the_production_cache_is_the_resilient_one_with_timeouts(monkeypatch):
-    import importlib
+READ_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({"cache": s.CACHES["default"], "connect": s.CELERY_BROKER_CONNECTION_TIMEOUT,
+                  "publish": s.CELERY_TASK_PUBLISH_RETRY_POLICY, "transport": s.CELERY_BROKER_TRANSPORT_OPTIONS}))
+"""
 
-    import storefront.settings as production
 
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
-    settings = importlib.reload(production)
-    try:
-        cache = settings.CACHES["default"]
-        assert cache["BACKEND"] == "storefront.cache.ResilientRedisCache"
-        assert cache["OPTIONS"]["socket_connect_timeout"] <= 5 and cache["OPTIONS"]["socket_timeout"] <= 5
-        assert settings.CELERY_BROKER_CONNECTION_TIMEOUT <= 5
-        assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] <= 3
-    finally:
-        monkeypatch.undo()
-        importlib.reload(production)
+def test_production_finds_redis_gone_within_seconds_and_treats_the_cache_as_optional():
+    """Read in a fresh interpreter the way production starts, with a Redis URL."""
+    result = subprocess.run(
+        [sys.executable, "-c", READ_SETTINGS], cwd=ROOT, env=production_env(REDIS_URL="redis://127.0.0.1:6379/0"),
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    production = json.loads(result.stdout.strip().splitlines()[-1])
+    assert production["cache"]["BACKEND"] == "storefront.cache.ResilientRedisCache"
+    assert production["cache"]["OPTIONS"]["socket_connect_timeout"] <= 5 and production["cache"]["OPTIONS"]["socket_timeout"] <= 5
+    assert production["connect"] <= 5 and production["transport"]["socket_connect_timeout"] <= 5
+    # At most a few quick retries: .delay() gives up in about a second.
+    policy = production["publish"]
+    assert policy["max_retries"] <= 3 and policy["interval_max"] <= 1
+
+
+def test_a_claim_shorter_than_the_slowest_send_is_flagged(settings):
+    from storefront.checks import outbox_claim_outlasts_a_send
+
+    settings.EMAIL_TIMEOUT, settings.OUTBOX_CLAIM_SECONDS = 20, 300
+    assert outbox_claim_outlasts_a_send() == []
+    settings.OUTBOX_CLAIM_SECONDS = 60
+    assert [warning.id for warning in outbox_claim_outlasts_a_send()] == ["storefront.W001"]

@@ -26,6 +26,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
@@ -152,3 +153,19 @@ def outbox_due_ids(*, older_than: timedelta | None = None) -> list[int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+
+
+def outbox_sweep_ids() -> list[int]:
+    """The due emails the sweep should queue now: those it has not queued within the last
+    OUTBOX_CLAIM_SECONDS.
+
+    While the worker is stopped, every tick of beat would otherwise queue every due email again, and a
+    long outage would pile thousands of copies into the broker for the worker to wade through when it
+    returns (each a no-op, thanks to the claim, but the new orders' emails wait behind them). The
+    shared cache remembers what was queued; a cache that forgets (or is down) only queues a spare copy.
+    """
+    return [
+        email_id
+        for email_id in outbox_due_ids()
+        if cache.add(f"outbox-sweep-queued:{email_id}", 1, timeout=settings.OUTBOX_CLAIM_SECONDS)
+    ]

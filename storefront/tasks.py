@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from storefront.emails import EmailDeliveryError, EmailRefusedError, email_deliver, outbox_due_ids
+from storefront.emails import EmailDeliveryError, EmailRefusedError, email_deliver, outbox_sweep_ids
 
 
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)
@@ -27,8 +27,8 @@ def email_send(self, email_id: int) -> bool:
 
 @shared_task
 def outbox_sweep() -> int:
-    """Queue delivery of every stored email that is still unsent; run by beat."""
-    ids = outbox_due_ids()
+    """Queue delivery of every stored email that is still unsent and not queued lately; run by beat."""
+    ids = outbox_sweep_ids()
     for email_id in ids:
         email_send.delay(email_id)
     return len(ids)

@@ -164,3 +164,18 @@ def test_a_claim_shorter_than_the_slowest_send_is_flagged(settings):
     assert outbox_claim_outlasts_a_send() == []
     settings.OUTBOX_CLAIM_SECONDS = 60
     assert [warning.id for warning in outbox_claim_outlasts_a_send()] == ["storefront.W001"]
+
+
+def test_the_sweep_does_not_queue_an_email_again_while_its_task_may_still_be_waiting(email, settings):
+    """A stopped worker: beat ticks many times; each due email is queued once per claim period."""
+    from django.core.cache import cache
+
+    settings.OUTBOX_CLAIM_SECONDS = 30
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later, tick=False), mock.patch.object(tasks.email_send, "delay") as delay:
+        assert tasks.outbox_sweep.apply().get() == 1
+        assert tasks.outbox_sweep.apply().get() == 0
+    assert delay.call_count == 1
+    cache.delete(f"outbox-sweep-queued:{email.pk}")  # the period is over (or the cache forgot)
+    with time_machine.travel(later + timedelta(seconds=31)), mock.patch.object(tasks.email_send, "delay") as delay:
+        assert tasks.outbox_sweep.apply().get() == 1

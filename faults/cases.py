@@ -3,6 +3,8 @@ return the ledger's figures. Each takes the suite (its stack, resellers and sett
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +56,34 @@ def redis_down(suite: Any) -> Figures:
     figures.notes.append(f"slowest Finish order with Redis down {slowest:.2f}s")
     if slowest > 10:
         figures.problems.append(f"a Finish order took {slowest:.1f}s with Redis down: publishing must fail fast")
+    return figures
+
+
+def redis_frozen(suite: Any) -> Figures:
+    """Redis frozen (SIGSTOP: connections open, nothing answered) for a while as resellers order: the
+    timeouts, not the operating system, decide how long a Finish order waits (Celery #4296)."""
+    seconds = 10.0
+    ledger = Ledger(suite, f"Redis frozen {seconds:.0f}s")
+    shoppers = suite.resellers[4:6]
+    redis_pid = suite.stack.redis.popen.pid
+    os.kill(redis_pid, signal.SIGSTOP)
+    frozen_until = time.monotonic() + seconds
+
+    def shop(reseller: Reseller) -> list[Attempt]:
+        attempts = [reseller.order()]
+        while time.monotonic() < frozen_until:
+            attempts.append(reseller.order())
+        return attempts
+
+    try:
+        attempts = _in_threads(shoppers, shop)
+    finally:
+        os.kill(redis_pid, signal.SIGCONT)
+    figures = ledger.close(attempts, recover_from=time.monotonic())
+    slowest = max((attempt.seconds for attempt in attempts), default=0.0)
+    figures.notes.append(f"slowest Finish order with Redis frozen {slowest:.2f}s")
+    if slowest > 10:
+        figures.problems.append(f"a Finish order took {slowest:.1f}s with Redis frozen: the Redis timeouts must bound it")
     return figures
 
 
@@ -231,6 +261,7 @@ def database_killed(suite: Any) -> Figures:
 
 FAULTS: dict[str, Callable[[Any], Figures]] = {
     "redis": redis_down,
+    "redis-frozen": redis_frozen,
     "worker-stopped": worker_stopped,
     "worker-killed": worker_killed_mid_send,
     "smtp-451": smtp_temporary_failure,

@@ -86,6 +86,8 @@ def email_deliver(*, email_id: int) -> bool:
     )
     if not claimed:
         return False
+    # This attempt consumed a queued copy: the sweep may queue the email again (if it stays unsent).
+    cache.delete(_sweep_key(email_id))
     email = OutboundEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
         subject=email.subject,
@@ -157,7 +159,7 @@ def outbox_due_ids(*, older_than: timedelta | None = None) -> list[int]:
 
 def outbox_sweep_ids() -> list[int]:
     """The due emails the sweep should queue now: those it has not queued within the last
-    OUTBOX_CLAIM_SECONDS.
+    OUTBOX_CLAIM_SECONDS, unless a delivery attempt has consumed that queued copy since.
 
     While the worker is stopped, every tick of beat would otherwise queue every due email again, and a
     long outage would pile thousands of copies into the broker for the worker to wade through when it
@@ -167,5 +169,9 @@ def outbox_sweep_ids() -> list[int]:
     return [
         email_id
         for email_id in outbox_due_ids()
-        if cache.add(f"outbox-sweep-queued:{email_id}", 1, timeout=settings.OUTBOX_CLAIM_SECONDS)
+        if cache.add(_sweep_key(email_id), 1, timeout=settings.OUTBOX_CLAIM_SECONDS)
     ]
+
+
+def _sweep_key(email_id: int) -> str:
+    return f"outbox-sweep-queued:{email_id}"

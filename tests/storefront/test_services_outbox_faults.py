@@ -179,3 +179,13 @@ def test_the_sweep_does_not_queue_an_email_again_while_its_task_may_still_be_wai
     cache.delete(f"outbox-sweep-queued:{email.pk}")  # the period is over (or the cache forgot)
     with time_machine.travel(later + timedelta(seconds=31)), mock.patch.object(tasks.email_send, "delay") as delay:
         assert tasks.outbox_sweep.apply().get() == 1
+
+
+def test_after_a_failed_attempt_the_sweep_may_queue_the_email_again_at_once(email, settings):
+    settings.OUTBOX_CLAIM_SECONDS = 300
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later, tick=False), mock.patch.object(tasks.email_send, "delay"):
+        assert tasks.outbox_sweep.apply().get() == 1
+        with mock.patch(SEND, side_effect=SMTPServerDisconnected("gone")), pytest.raises(EmailDeliveryError):
+            email_deliver(email_id=email.pk)
+        assert tasks.outbox_sweep.apply().get() == 1

@@ -298,7 +298,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": REDIS_TIMEOUT,
     # Above the worker's one-second BRPOP, so an idle worker's poll never times out.
-    "socket_timeout": max(REDIS_TIMEOUT, 5.0),
+    "socket_timeout": max(REDIS_TIMEOUT, 2.0),
 }
 # Volume licensing: an order's eCertificate becomes available this many hours after it is received;
 # beat looks for due certificates every VL_CERTIFICATE_SWEEP_SECONDS.

@@ -211,24 +211,28 @@ def database_killed(suite: Any) -> Figures:
 
     # Another session holds the cart line's row, which the order deletes last: the order waits there
     # with its credit taken, order, lines and allocations inserted and stock lowered, uncommitted.
-    with psycopg.connect(suite.psycopg_url) as blocker:
+    # The watcher is a connection of its own, in autocommit: inside the blocker's transaction
+    # pg_stat_activity would be one snapshot, taken before the order started waiting.
+    with psycopg.connect(suite.psycopg_url) as blocker, psycopg.connect(suite.psycopg_url, autocommit=True) as watcher:
         blocker.execute("SELECT 1 FROM orders_cartline WHERE id = %s FOR UPDATE", (line.pk,))
+        blocker_pid = blocker.info.backend_pid
         result: dict[str, Attempt] = {}
         request = threading.Thread(target=lambda: result.update(first=reseller.finish(data)))
         request.start()
         waiting = None
         deadline = time.monotonic() + 20
         while waiting is None and time.monotonic() < deadline:
-            waiting = blocker.execute(
+            waiting = watcher.execute(
                 "SELECT a.pid, left(a.query, 60), l.locktype, l.relation::regclass::text FROM pg_stat_activity a "
                 "LEFT JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted "
-                "WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()"
+                "WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND %s = ANY(pg_blocking_pids(a.pid))",
+                (blocker_pid,),
             ).fetchone()
             time.sleep(0.05)
         if waiting is None:
             figures.problems.append("the order never waited on the held row")
         else:
-            blocker.execute("SELECT pg_terminate_backend(%s)", (waiting[0],))
+            watcher.execute("SELECT pg_terminate_backend(%s)", (waiting[0],))
             figures.notes.append(f"killed backend {waiting[0]} waiting for a {waiting[2]} lock ({waiting[3]}) in {waiting[1]!r}")
         blocker.rollback()
         request.join(timeout=60)

@@ -332,15 +332,16 @@ def _in_django(env: dict[str, str], code: str, what: str) -> Any:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def database_create(database_url: str) -> None:
-    """Drop and create the load's database: each run starts from the same seed."""
+def database_create(database_url: str, *, marker: str = "load") -> None:
+    """Drop and create the load's database (or the fault suite's, `marker="faults"`): each run starts
+    from the same seed."""
     import psycopg
     from psycopg import sql
 
     name = _database_name(database_url)
-    if "load" not in name:
-        # The database is dropped: refuse anything that does not look like the load's own.
-        raise LoadError(f"refusing to drop database {name!r}: the load's database must have 'load' in its name")
+    if marker not in name:
+        # The database is dropped: refuse anything that does not look like the run's own.
+        raise LoadError(f"refusing to drop database {name!r}: the run's database must have {marker!r} in its name")
     maintenance = _with_database(database_url, "postgres")
     with psycopg.connect(maintenance, autocommit=True) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

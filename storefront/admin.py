@@ -31,7 +31,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "to", "subject", "state", "attempts", "sent_at")
+    list_display = ("created_at", "to", "subject", "state", "attempts", "sent_at", "last_error")
     list_filter = ("state",)
     search_fields = ("to", "subject")
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]

@@ -220,12 +220,16 @@ MFA_TOTP_TOLERANCE = 1
 
 # Caches back allauth's rate limits; Redis when there is one, so every web process shares them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "2"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis is a cache miss, not a 500 (storefront/cache.py); and it is found
+            # unreachable within REDIS_TIMEOUT seconds, not the operating system's minutes.
+            "BACKEND": "storefront.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "storefront"),
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -274,6 +278,10 @@ OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
 OUTBOX_RETRY_AFTER_SECONDS = int(os.environ.get("OUTBOX_RETRY_AFTER_SECONDS", "120"))
 # After this many failed deliveries the sweep stops; the email stays "failed" in the back office.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+# A delivery claims its row for this long before it sends; a worker killed mid-send leaves the claim,
+# and the sweep sends the email again once it expires. Longer than any send can take (several
+# EMAIL_TIMEOUTs), or a slow send could be claimed and sent again by a second worker.
+OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in the calling process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -284,7 +292,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing fails fast when the broker is down (Celery #4296: `.delay()` must not hang a checkout):
+# a bounded connect timeout and at most two quick retries, then the caller logs and the outbox sweep
+# delivers the stored email later.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # Above the worker's one-second BRPOP, so an idle worker's poll never times out.
+    "socket_timeout": max(REDIS_TIMEOUT, 2.0),
+}
 # Emails, the most frequent tasks and waiting on SMTP, go to a queue of their own served by a worker
 # with a threads pool (docker-compose.yml's worker-email): handing a message to a thread costs less
 # than handing it to a prefork child. Everything else (PDFs, Price List exports, the sweeps) stays on

@@ -53,7 +53,7 @@ WORKER_CONCURRENCY = 2
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 # Set by tests/environment.py for the test process only; a process standing for production must not
-# inherit them (the same list as tests/storefront/production.py).
+# inherit them (tests/storefront/production.py uses this list too).
 TEST_ONLY_ENV = (
     "DEBUG",
     "SECURE_SSL_REDIRECT",

@@ -10,21 +10,12 @@ from typing import Any
 
 import yaml
 
+# What tests/environment.py sets for the test process only (they turn eager tasks on, the HTTPS redirect
+# and secure cookies off): the load generator's list, so the two never drift apart.
+from bench.load import TEST_ONLY_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 
-# What tests/environment.py sets for the test process only. A process that stands for production
-# must not inherit them: they turn eager tasks on, the HTTPS redirect and secure cookies off.
-TEST_ONLY_ENV = (
-    "DEBUG",
-    "SECURE_SSL_REDIRECT",
-    "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE",
-    "SECURE_HSTS_SECONDS",
-    "STATICFILES_STORAGE",
-    "EMAIL_BACKEND",
-    "CELERY_TASK_ALWAYS_EAGER",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-)
 
 
 def load_compose() -> dict[str, Any]:

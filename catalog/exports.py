@@ -19,6 +19,7 @@ from typing import IO
 from uuid import UUID
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
@@ -56,6 +57,10 @@ MAX_ACTIVE_EXPORTS = 3
 BUILD_TIMEOUT = timedelta(hours=1)
 RECENT_EXPORTS = 50
 PURGE_BATCH = 500
+# The listing page signs what it counted for its Price List button; the request that follows within
+# this long trusts that count instead of counting again.
+COUNTED_SALT = "catalog.price-list.counted"
+COUNTED_MAX_AGE = 15 * 60
 
 
 class CatalogError(DomainError):
@@ -95,17 +100,28 @@ class PriceListRequest:
 # --- the request ----------------------------------------------------------------------------------
 
 
-def price_list_request_resolve(*, contact: Contact | None, scope_key: str, query: str, file_format: str) -> PriceListRequest:
-    """Check a Price List request (who asks, the format, the listing) and count its rows."""
+def price_list_request_resolve(
+    *, contact: Contact | None, scope_key: str, query: str, file_format: str, counted: str = ""
+) -> PriceListRequest:
+    """Check a Price List request (who asks, the format, the listing) and count its rows.
+
+    `counted` is the listing page's signed count (price_list_counted): when it is the same contact's,
+    for the same listing and recent, its scope and count stand, and the request reads nothing more
+    before its rows. Otherwise the scope is read and the rows counted.
+    """
     pricing = Pricing.for_contact(contact)
     if pricing is None:
         raise PermissionDenied("Only a contact who may see prices can download a Price List.")
     if file_format not in PriceListExport.Format.values:
         raise CatalogError(_("Choose Excel (XLSX) or CSV."), field="format")
     params = _listing_params(query)
-    scope = _scope_for(scope_key, params=params)
     filters = ListingForm(params).filters()
-    total = product_listing(scope=scope, filters=filters, pricing=pricing).count()
+    known = _counted_listing(counted, contact=contact, scope_key=scope_key, query=query)
+    if known is not None:
+        scope, total = known
+    else:
+        scope = _scope_for(scope_key, params=params)
+        total = product_listing(scope=scope, filters=filters, pricing=pricing).count()
     if total == 0:
         raise CatalogError(_("This listing has no products, so there is no Price List to download."), field="query")
     return PriceListRequest(
@@ -117,6 +133,51 @@ def price_list_request_resolve(*, contact: Contact | None, scope_key: str, query
         query=params.urlencode(),
         total_rows=total,
     )
+
+
+def price_list_counted(*, contact: Contact, scope: Scope, query: str, total: int) -> str:
+    """What a listing page knows of its listing (scope and product count), signed for its Price List
+    button, so that the download does not read the scope or count the products again.
+
+    Bound to the contact and to the listing's address; trusted for COUNTED_MAX_AGE. A count that
+    moved meanwhile only moves the line between a file made at once and one made in the background.
+    """
+    listing: dict = {"contact": contact.pk, "scope": scope.key, "query": query, "total": total}
+    if scope.kind == "category":
+        category = scope.category
+        listing["category"] = [category.pk, category.slug, category.name, category.parent_id, category.attribute_filters]
+    elif scope.kind == "brand":
+        listing["brand"] = [scope.brand.pk, scope.brand.slug, scope.brand.name]
+    elif scope.kind == "search":
+        listing["search"] = scope.query
+    return signing.dumps(listing, salt=COUNTED_SALT, compress=True)
+
+
+def _counted_listing(counted: str, *, contact: Contact, scope_key: str, query: str) -> tuple[Scope, int] | None:
+    if not counted:
+        return None
+    try:
+        listing = signing.loads(counted, salt=COUNTED_SALT, max_age=COUNTED_MAX_AGE)
+    except signing.BadSignature:  # tampered, another key's, or expired: count again
+        return None
+    if listing.get("contact") != contact.pk or listing.get("scope") != scope_key or listing.get("query") != query:
+        return None
+    total = listing.get("total")
+    if scope_key == "all":
+        scope = Scope(kind="all")
+    elif "category" in listing:
+        pk, slug, name, parent_id, attribute_filters = listing["category"]
+        scope = Scope(kind="category", category=Category(pk=pk, slug=slug, name=name, parent_id=parent_id, attribute_filters=attribute_filters))
+    elif "brand" in listing:
+        pk, slug, name = listing["brand"]
+        scope = Scope(kind="brand", brand=Brand(pk=pk, slug=slug, name=name))
+    elif "search" in listing:
+        scope = Scope(kind="search", query=listing["search"])
+    else:
+        return None
+    if scope.key != scope_key or not isinstance(total, int):
+        return None
+    return scope, total
 
 
 def _listing_params(query: str) -> QueryDict:

@@ -20,6 +20,7 @@ from catalog.exports import (
     CONTENT_TYPES,
     CatalogError,
     PriceListRequest,
+    price_list_counted,
     price_list_csv_stream,
     price_list_export_audit,
     price_list_export_create,
@@ -79,6 +80,11 @@ def _listing(request: HttpRequest, scope: Scope, *, title: str, breadcrumbs: lis
         "query_without_page": urlencode(kept),
         "selected_attributes": {f"{name}:{value}" for name, value in filters.attributes},
     }
+    if pricing is not None and facets.total:
+        # The Price List button carries the count the page made, signed, so its download counts nothing.
+        context["price_list_counted"] = price_list_counted(
+            contact=request.contact, scope=scope, query=request.GET.urlencode(), total=facets.total
+        )
     # htmx swaps the listing region alone; a history restore (back button with an empty cache)
     # needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -139,8 +145,11 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
     scope_key = request.POST.get("scope", "")
     query = request.POST.get("query", "")
     file_format = request.POST.get("format", "")
+    counted = request.POST.get("counted", "")
     try:
-        wanted = price_list_request_resolve(contact=request.contact, scope_key=scope_key, query=query, file_format=file_format)
+        wanted = price_list_request_resolve(
+            contact=request.contact, scope_key=scope_key, query=query, file_format=file_format, counted=counted
+        )
         if wanted.is_large:
             # Counted once more by the service: one COUNT, against a file of thousands of rows.
             export = price_list_export_create(contact=request.contact, scope_key=scope_key, query=query, file_format=file_format)

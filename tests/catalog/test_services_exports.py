@@ -164,6 +164,43 @@ def test_the_threshold_decides_between_at_once_and_in_the_background(contact, ca
     assert wanted().is_large
 
 
+def _page_count(contact, scope_key="category:notebooks", query="", total=3) -> str:
+    """The signed count a listing page puts on its Price List button."""
+    from catalog.models import Category
+    from catalog.selectors import Scope
+
+    scope = Scope(kind="category", category=Category.objects.get(slug=scope_key.partition(":")[2]))
+    return exports.price_list_counted(contact=contact, scope=scope, query=query, total=total)
+
+
+def test_the_pages_signed_count_stands_for_its_own_contact_and_listing(contact, catalog, django_assert_num_queries):
+    counted = _page_count(contact, total=3)
+    with django_assert_num_queries(0):  # the contact's pricing is already loaded; scope and count come signed
+        wanted = price_list_request_resolve(contact=contact, scope_key="category:notebooks", query="", file_format="csv", counted=counted)
+    assert wanted.total_rows == 3 and wanted.scope.category.slug == "notebooks" and wanted.title == "Notebooks"
+    assert [row[7] for row in wanted.rows()] == ["NB-LEN-0002", "NB-DEL-0003", "NB-LEN-0001"]
+
+
+@pytest.mark.parametrize("why", ["another contact", "another listing", "other filters", "tampered", "expired"])
+def test_a_signed_count_that_is_not_this_requests_is_ignored_and_the_rows_counted(contact, catalog, why, django_assert_num_queries):
+    from tests.accounts.factories import ContactFactory
+
+    counted = _page_count(contact, total=999_999)  # a count that would send the file to the background
+    scope_key, query = "category:notebooks", ""
+    asking = contact
+    if why == "another contact":
+        asking = ContactFactory(account=contact.account)
+    elif why == "another listing":
+        scope_key = "brand:lenovo"
+    elif why == "other filters":
+        query = "stock=on"
+    elif why == "tampered":
+        counted = counted[:-2] + ("AA" if not counted.endswith("AA") else "BB")
+    with time_machine.travel(timezone.now() + (timedelta(minutes=16) if why == "expired" else timedelta(0))):
+        wanted = price_list_request_resolve(contact=asking, scope_key=scope_key, query=query, file_format="csv", counted=counted)
+    assert wanted.total_rows < 999_999 and not wanted.is_large
+
+
 def test_the_request_names_its_file_after_the_listing_and_the_day(contact, catalog):
     with time_machine.travel("2026-03-05 10:00:00Z", tick=False):
         for scope_key, query, name in [

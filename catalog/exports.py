@@ -33,7 +33,7 @@ from accounts.models import Contact
 from catalog.forms import SLUG, ListingForm
 from catalog.models import Brand, Category, PriceListExport, export_path
 from catalog.price_lists import price_list_csv_chunks, price_list_write_csv, price_list_write_xlsx
-from catalog.selectors import Filters, Pricing, Scope, price_list_rows, product_listing
+from catalog.selectors import SEARCH_WINDOW, Filters, Pricing, Scope, price_list_rows, product_listing
 from storefront.audit.models import SecurityEvent
 from storefront.audit.services import security_event_record
 from storefront.errors import DomainError
@@ -122,6 +122,8 @@ def price_list_request_resolve(
     else:
         scope = _scope_for(scope_key, params=params)
         total = product_listing(scope=scope, filters=filters, pricing=pricing).count()
+        if scope.kind == "search":
+            total = min(total, SEARCH_WINDOW)  # as the listing shows it: the window's best
     if total == 0:
         raise CatalogError(_("This listing has no products, so there is no Price List to download."), field="query")
     return PriceListRequest(

@@ -129,6 +129,22 @@ class Price(models.Model):
         indexes = [models.Index(fields=["price_list", "amount"], name="price_list_amount")]
 
 
+class SearchWord(models.Model):
+    """A word of the catalog's products (letters only, in at least two products): what a mistyped
+    search word is corrected to, on PostgreSQL. Rebuilt from the products by
+    catalog.services.search_words_refresh (daily, and after a seed), never edited by hand."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    products = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class Warehouse(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=120)

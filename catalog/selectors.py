@@ -26,6 +26,8 @@ from catalog.models import Availability, Brand, Category, Price, Product, Stock,
 from storefront.prepared import PreparedQuery
 
 PAGE_SIZE = 48
+# A search ranks, counts and facets at most this many matches (and knows whether there were more).
+SEARCH_WINDOW = 1000
 SORTS = {
     "name": "Name",
     "price": "Price: low to high",
@@ -33,8 +35,6 @@ SORTS = {
     "availability": "Availability",
 }
 CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
-# Shorter words are matched as prefixes only: a typo-tolerant match of "ssd" would find everything.
-TYPO_MIN_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,10 @@ class Scope:
     category: Category | None = None
     brand: Brand | None = None
     query: str = ""
+    # A search's window (the ids of at most SEARCH_WINDOW + 1 matches), when read beforehand by
+    # search_scope for a page that reads the listing twice (its facets, its page); otherwise each
+    # listing query finds the window itself.
+    window: tuple[int, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -101,6 +105,8 @@ class Facets:
     attributes: dict[str, list[str]] = field(default_factory=dict)
     # The listing's own count, under every filter.
     total: int = 0
+    # A search with more matches than its window (SEARCH_WINDOW): counts and facets are the window's.
+    window_full: bool = False
 
 
 # --- the category tree (cached: it changes rarely and every catalog page shows it) ----------------
@@ -174,30 +180,55 @@ def _search_terms(query: str) -> list[str]:
     return [term for term in re.findall(r"\w+", query.lower()) if term][:8]
 
 
-def _searched(products: QuerySet[Product], query: str) -> QuerySet[Product]:
-    """Products matching every word of the query (as a prefix; on PostgreSQL also with a typo)."""
-    terms = _search_terms(query)
+def _search_window(products: QuerySet[Product], terms: list[str]) -> QuerySet:
+    """The ids of at most SEARCH_WINDOW + 1 products matching every word (as a prefix; on PostgreSQL
+    also within a typo), in no particular order.
+
+    The window bounds what a search costs whatever the catalog's size: a word found in a hundred
+    thousand products is not ranked, counted or faceted over all of them. Up to SEARCH_WINDOW matches
+    everything is exact; past it the listing says so (Facets.window_full) and shows the best of the
+    window, and the reseller narrows with another word.
+    """
+    if connection.vendor == "postgresql":
+        from catalog.search import SearchMatch
+
+        matching = products.filter(SearchMatch(terms))
+    else:
+        condition = Q()
+        for term in terms:
+            condition &= Q(search_text__contains=term)
+        matching = products.filter(condition)
+    return matching.order_by().values("pk")[: SEARCH_WINDOW + 1]
+
+
+def _searched(products: QuerySet[Product], scope: Scope) -> QuerySet[Product]:
+    """The products of a search's window, with their rank on PostgreSQL."""
+    terms = _search_terms(scope.query)
     if not terms:
         return products.none()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+    if scope.window is not None:
+        products = products.filter(pk__in=scope.window)
+    elif connection.vendor == "postgresql":
+        from catalog.search import InWindow
 
-        vector = SearchVector("search_text", config="simple")
-        products = products.annotate(vector=vector)
-        for term in terms:
-            # Each word must match: as a prefix through the full-text index ("thinkp" finds
-            # "thinkpad"), or, for words long enough not to match everything, within a typo
-            # through the trigram index.
-            word = Q(vector=SearchQuery(f"{term}:*", config="simple", search_type="raw"))
-            if len(term) >= TYPO_MIN_LENGTH:
-                word |= Q(search_text__trigram_word_similar=term)
-            products = products.filter(word)
-        everything = SearchQuery(" & ".join(f"{term}:*" for term in terms), config="simple", search_type="raw")
-        return products.annotate(rank=SearchRank(vector, everything) + TrigramWordSimilarity(" ".join(terms), "search_text"))
-    condition = Q()
-    for term in terms:
-        condition &= Q(search_text__contains=term)
-    return products.filter(condition)
+        products = products.filter(InWindow(_search_window(products, terms)))
+    else:
+        products = products.filter(pk__in=_search_window(products, terms))
+    if connection.vendor == "postgresql":
+        from catalog.search import SearchRank
+
+        products = products.alias(rank=SearchRank(terms))
+    return products
+
+
+def search_scope(query: str) -> Scope:
+    """A search's scope with its window read once (one query), for the search page, whose facets and
+    page would otherwise each find it again."""
+    terms = _search_terms(query)
+    if not terms:
+        return Scope(kind="search", query=query, window=())
+    window = _search_window(Product.objects.filter(is_active=True), terms)
+    return Scope(kind="search", query=query, window=tuple(window.values_list("pk", flat=True)))
 
 
 def _scoped(scope: Scope) -> QuerySet[Product]:
@@ -211,28 +242,36 @@ def _scoped(scope: Scope) -> QuerySet[Product]:
     elif scope.kind == "brand":
         products = products.filter(brand_id=scope.brand.pk)
     elif scope.kind == "search":
-        products = _searched(products, scope.query)
+        products = _searched(products, scope)
     return products
 
 
-def _filtered(products: QuerySet[Product], filters: Filters, pricing: Pricing | None) -> QuerySet[Product]:
+def _filter_condition(products: QuerySet[Product], filters: Filters, pricing: Pricing | None) -> tuple[QuerySet[Product], Q]:
+    """The filters as one condition, with the aliases it reads added to the queryset."""
+    condition = Q()
     if filters.brands:
-        products = products.filter(brand__slug__in=filters.brands)
+        condition &= Q(brand__slug__in=filters.brands)
     if filters.subcategories:
-        products = products.filter(category__slug__in=filters.subcategories)
+        condition &= Q(category__slug__in=filters.subcategories)
     for n, (name, value) in enumerate(filters.attributes):
         # The name comes from the address bar: a key to read (KeyTextTransform), never a lookup path.
         alias = f"attribute_filter_{n}"
         key = Cast(KeyTextTransform(name, "attributes"), output_field=CharField())
-        products = products.alias(**{alias: key}).filter(**{alias: value})
+        products = products.alias(**{alias: key})
+        condition &= Q(**{alias: value})
     if pricing is not None:
         if filters.in_stock:
-            products = products.filter(stock_quantity__gt=0)
+            condition &= Q(stock_quantity__gt=0)
         if filters.price_min is not None:
-            products = products.filter(price__gte=filters.price_min)
+            condition &= Q(price__gte=filters.price_min)
         if filters.price_max is not None:
-            products = products.filter(price__lte=filters.price_max)
-    return products
+            condition &= Q(price__lte=filters.price_max)
+    return products, condition
+
+
+def _filtered(products: QuerySet[Product], filters: Filters, pricing: Pricing | None) -> QuerySet[Product]:
+    products, condition = _filter_condition(products, filters, pricing)
+    return products.filter(condition) if condition else products
 
 
 def _sorted(products: QuerySet[Product], scope: Scope, filters: Filters, pricing: Pricing | None) -> QuerySet[Product]:
@@ -270,17 +309,35 @@ def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -
     facet and the total are sums over those pairs, so the page needs no COUNT of its own.
     """
     filters = _offered(scope, filters)
-    pairs = (
-        _filtered(_priced(_scoped(scope), pricing), replace(filters, brands=(), subcategories=()), pricing)
-        .order_by()
-        .values("brand__slug", "brand__name", "category__slug", "category__name")
-        .annotate(count=Count("id"))
-    )
+    others = replace(filters, brands=(), subcategories=())
+    # Prices and stock are joined only for a filter that reads them: the counts need neither.
+    reads_pricing = filters.in_stock or filters.price_min is not None or filters.price_max is not None
+    products = _priced(_scoped(scope), pricing) if reads_pricing else _scoped(scope)
+    if scope.kind == "search":
+        # A search's window is counted whole (`matched`), so the page knows whether it is full, and
+        # each pair under the other filters (`count`): still one query, over at most the window.
+        products, condition = _filter_condition(products, others, pricing)
+        pairs = (
+            products.order_by()
+            .values("brand__slug", "brand__name", "category__slug", "category__name")
+            .annotate(count=Count("id", filter=condition) if condition else Count("id"), matched=Count("id"))
+        )
+    else:
+        pairs = (
+            _filtered(products, others, pricing)
+            .order_by()
+            .values("brand__slug", "brand__name", "category__slug", "category__name")
+            .annotate(count=Count("id"))
+        )
     brands, subcategories = set(filters.brands), set(filters.subcategories)
     by_brand: dict[tuple[str, str], int] = {}
     by_sub: dict[tuple[str, str], int] = {}
     facets = Facets()
+    matched = 0
     for pair in pairs:
+        matched += pair.get("matched", 0)
+        if not pair["count"]:
+            continue
         brand_kept = not brands or pair["brand__slug"] in brands
         sub_kept = not subcategories or pair["category__slug"] in subcategories
         if sub_kept:
@@ -303,6 +360,7 @@ def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -
         ]
     if scope.kind == "category" and scope.category.is_subcategory:
         facets.attributes = scope.category.attribute_filters or {}
+    facets.window_full = (len(scope.window) if scope.window is not None else matched) > SEARCH_WINDOW
     return facets
 
 
@@ -434,6 +492,8 @@ def price_list_rows(*, scope: Scope, filters: Filters, pricing: Pricing, chunk_s
     ).values_list(
         "export_category", "export_subcategory", "name", "brand__name", "price", "stock_quantity", "mpn", "sku", "attributes"
     )
+    if scope.kind == "search":
+        values = values[:SEARCH_WINDOW]  # the listing's own rows: a search shows its window's best
     # Chained in C, so no Python frame resumes per row; the query runs at the first row.
     return chain.from_iterable(_price_list_chunks(values, chunk_size))
 

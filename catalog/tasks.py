@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from catalog.exports import price_list_export_build, price_list_exports_purge
+from catalog.search import search_words_refresh
 
 
 # A build that runs past the soft limit is stopped inside the service, which marks it failed.
@@ -21,3 +22,9 @@ def price_list_export_build_task(export_id: int, language: str | None = None) ->
 def price_list_exports_purge_task() -> int:
     """Delete the Price List files older than PRICE_LIST_KEEP_DAYS; run daily by beat."""
     return price_list_exports_purge(older_than=timedelta(days=settings.PRICE_LIST_KEEP_DAYS))
+
+
+@shared_task
+def search_words_refresh_task() -> int:
+    """Rebuild the search vocabulary (typo correction) from the products; run daily by beat."""
+    return search_words_refresh()

@@ -35,6 +35,7 @@ from catalog.models import Brand, Category, PriceListExport
 from catalog.permissions import get_export_for_contact, price_list_required
 from catalog.selectors import (
     PAGE_SIZE,
+    SEARCH_WINDOW,
     Pricing,
     Scope,
     category_tree,
@@ -43,6 +44,7 @@ from catalog.selectors import (
     product_for_page,
     product_listing,
     product_stock_by_warehouse,
+    search_scope,
 )
 from storefront.uploads import attachment_response
 
@@ -66,7 +68,9 @@ def _listing(request: HttpRequest, scope: Scope, *, title: str, breadcrumbs: lis
     pricing = Pricing.for_contact(request.contact)
     products = product_listing(scope=scope, filters=filters, pricing=pricing)
     facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
-    page = CountedPaginator(products, PAGE_SIZE, count=facets.total).get_page(form.page_number())
+    # A full search window shows at most its SEARCH_WINDOW best matches.
+    total = min(facets.total, SEARCH_WINDOW)
+    page = CountedPaginator(products, PAGE_SIZE, count=total).get_page(form.page_number())
     kept = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
     context = {
         "title": title,
@@ -77,13 +81,14 @@ def _listing(request: HttpRequest, scope: Scope, *, title: str, breadcrumbs: lis
         "pricing": pricing,
         "page": page,
         "facets": facets,
+        "search_window": SEARCH_WINDOW,
         "query_without_page": urlencode(kept),
         "selected_attributes": {f"{name}:{value}" for name, value in filters.attributes},
     }
-    if pricing is not None and facets.total:
+    if pricing is not None and total:
         # The Price List button carries the count the page made, signed, so its download counts nothing.
         context["price_list_counted"] = price_list_counted(
-            contact=request.contact, scope=scope, query=request.GET.urlencode(), total=facets.total
+            contact=request.contact, scope=scope, query=request.GET.urlencode(), total=total
         )
     # htmx swaps the listing region alone; a history restore (back button with an empty cache)
     # needs the whole page.
@@ -123,7 +128,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if sku:
             return redirect("catalog:product-detail", sku=sku)
     title = _("Results for “%(query)s”") % {"query": query} if query else _("Search")
-    return _listing(request, Scope(kind="search", query=query), title=title, breadcrumbs=[(_("Catalog"), reverse("catalog:home"))])
+    return _listing(request, search_scope(query), title=title, breadcrumbs=[(_("Catalog"), reverse("catalog:home"))])
 
 
 @require_GET

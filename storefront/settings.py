@@ -327,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.price_list_exports_purge_task",
         "schedule": timedelta(days=1),
     },
+    "search-words-refresh": {
+        "task": "catalog.tasks.search_words_refresh_task",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # Price List downloads: a listing of at most this many rows is built by the request and downloaded at

@@ -129,10 +129,74 @@ def test_a_part_number_two_products_share_names_neither(products):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the search indexes exist on PostgreSQL only")
 def test_postgresql_has_the_search_indexes_on_the_expressions_the_selectors_use():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'catalog_product'")
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('catalog_product', 'catalog_searchword')")
         indexes = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT generation_expression FROM information_schema.columns "
+            "WHERE table_name = 'catalog_product' AND column_name = 'search_vector'"
+        )
+        (generated,) = cursor.fetchone()
 
-    assert "to_tsvector('simple'::regconfig, COALESCE(search_text, ''::text))" in indexes["product_search_vector"]
-    assert "gin_trgm_ops" in indexes["product_search_trgm"]
+    assert "to_tsvector('simple'::regconfig, COALESCE(search_text, ''::text))" in generated
+    assert "gin (search_vector)" in indexes["product_search_document"]
+    assert "gin_trgm_ops" in indexes["search_word_trgm"]
     assert "upper((sku)::text)" in indexes["product_sku_upper"]
     assert "upper((mpn)::text)" in indexes["product_mpn_upper"]
+    # The products' own trigram index is gone: typos are corrected through the vocabulary.
+    assert "product_search_trgm" not in indexes and "product_search_vector" not in indexes
+
+
+# --- typos (PostgreSQL): a word that starts no word of the catalog is corrected to its closest ones --
+
+
+needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="typo correction runs on PostgreSQL only")
+
+
+@pytest.fixture
+def vocabulary(products):
+    from catalog.search import search_words_refresh
+
+    ProductFactory(name="Advanced Dock", brand=products["thinkpad"].brand, category=products["thinkpad"].category)
+    ProductFactory(name="Advanced Mouse", brand=products["monitor"].brand, category=products["monitor"].category)
+    search_words_refresh()
+    return products
+
+
+@needs_postgresql
+def test_the_vocabulary_holds_the_words_of_letters_found_in_two_active_products(vocabulary):
+    from catalog.models import SearchWord
+
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"advanced", "notebook", "lenovo"} <= words
+    assert "ultrasharp" not in words  # in one product only
+    assert "thinkpad" not in words  # in one active product (the X1 is retired)
+    assert not any(ch.isdigit() for word in words for ch in word)
+
+
+NOTEBOOKS = {"ThinkPad E14 Gen 5 Notebook", "IdeaPad Slim 3 Notebook", "Latitude 5440 Notebook"}
+
+
+@needs_postgresql
+@pytest.mark.parametrize(
+    "typed, found",
+    [
+        ("advnced", {"Advanced Dock", "Advanced Mouse"}),
+        ("notebok", NOTEBOOKS),
+        ("lenvo notebook", {"ThinkPad E14 Gen 5 Notebook", "IdeaPad Slim 3 Notebook"}),
+        ("advnced lenvo", {"Advanced Dock"}),
+    ],
+)
+def test_a_mistyped_word_finds_the_products_of_its_closest_catalog_words(vocabulary, typed, found):
+    listing = product_listing(scope=Scope(kind="search", query=typed), filters=Filters(), pricing=None)
+    assert set(listing.values_list("name", flat=True)) == found
+
+
+@needs_postgresql
+def test_a_word_that_starts_a_catalog_word_is_not_corrected(vocabulary):
+    # "note" starts "notebook": only the products with a word starting with it, not its look-alikes.
+    ProductFactory(name="Nota Pad", brand=vocabulary["monitor"].brand, category=vocabulary["monitor"].category)
+    ProductFactory(name="Nota Board", brand=vocabulary["monitor"].brand, category=vocabulary["monitor"].category)
+    from catalog.search import search_words_refresh
+
+    search_words_refresh()
+    assert _found("note") == _skus(vocabulary, "thinkpad", "ideapad", "latitude")

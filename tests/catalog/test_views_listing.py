@@ -186,10 +186,28 @@ def test_listing_runs_the_same_queries_for_10_and_1000_products(contact_client, 
 @pytest.mark.parametrize("extra", [10, 1000])
 def test_search_runs_the_same_queries_for_10_and_1000_products(contact_client, catalog, price_lists, extra, django_assert_num_queries):
     _grow(catalog, price_lists, extra)
-    # user, exact match, page, the facets with the count (one query)
-    with django_assert_num_queries(4):
+    # user, exact match, the search's window (its matching ids, read once for the two reads after
+    # it), the facets with the count (one query), page
+    with django_assert_num_queries(5):
         response = contact_client.get(reverse("catalog:search"), {"q": "product"})
     assert response.status_code == 200
+
+
+def test_a_search_past_its_window_says_so_and_shows_the_windows_best(contact_client, catalog, price_lists, monkeypatch):
+    from catalog import selectors, views
+
+    _grow(catalog, price_lists, 12)
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 5)
+    monkeypatch.setattr(views, "SEARCH_WINDOW", 5)
+    response = contact_client.get(reverse("catalog:search"), {"q": "product"})
+    page = response.content.decode()
+    assert response.status_code == 200 and len(_skus(response)) == 5
+    assert "5 products" in page and "More than 5 products match" in page
+    # Within the window, nothing is said: everything is exact.
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 1000)
+    monkeypatch.setattr(views, "SEARCH_WINDOW", 1000)
+    page = contact_client.get(reverse("catalog:search"), {"q": "product"}).content.decode()
+    assert "More than" not in page
 
 
 @pytest.mark.parametrize("extra", [10, 1000])

@@ -44,6 +44,7 @@ from catalog.management.commands._catalog_data import (
     Subcategory,
 )
 from catalog.models import Availability, Brand, Category, Price, PriceList, Product, Stock, Warehouse
+from catalog.search import search_words_refresh
 from catalog.services import category_refresh_filters
 
 # Products written per round: each round's products, prices and stock are built, written and dropped,
@@ -476,6 +477,8 @@ def catalog_seed(
                 counts["stock"] += len(stock)
         _analyze(Product, Price, Stock, Availability)
         category_refresh_filters(category_ids=sorted({leaf.category_id for leaf in leaves}))
+        # The new products' words, for typo correction at once rather than at the next daily refresh.
+        search_words_refresh()
     return SeedResult(products, counts["prices"], counts["stock"], deleted, deactivated, first, time.monotonic() - started)
 
 

@@ -1,0 +1,149 @@
+"""Catalog search on PostgreSQL: the stored word vector, typo correction through the vocabulary, rank.
+
+Search matches every word of the query as the start of a word of the product (its name, brand, part
+number, SKU), through the GIN index on catalog_product.search_vector, a generated column the
+migrations add on PostgreSQL only (it is not a model field: the ORM never reads it, SQLite never has
+it). A word of letters that starts no word of the catalog is taken as mistyped and also matches the
+catalog's closest words (SearchWord, by trigram similarity): "advnced" finds "advanced".
+
+On other databases catalog.selectors matches by substring instead, with no correction.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connections, transaction
+from django.db.models import BooleanField, Expression, FloatField, QuerySet, Subquery
+
+# Words this long or longer, of letters only, are corrected when they start no word of the catalog.
+TYPO_MIN_LENGTH = 4
+# How close a catalog word must be to a mistyped one (trigram similarity, 0 to 1), and how many of
+# the closest are tried.
+TYPO_SIMILARITY = 0.4
+TYPO_ALTERNATIVES = 3
+# The vocabulary: words of letters only, in at least this many active products (a word in a single
+# product is mostly a code, or itself a typo of the catalog's).
+WORD_MIN_PRODUCTS = 2
+WORD_MAX_LENGTH = 100
+
+
+class StoredVector(Expression):
+    """The product's stored search vector (catalog_product.search_vector) in the current query."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
+class InWindow(Expression):
+    """The product is one of the window's: `id = ANY(ARRAY(<window>))`.
+
+    Not `id IN (<window>)`: for that PostgreSQL plans a semi-join and, with the listing's joins to
+    prices and stock, may build them for every product before meeting the window's thousand. The
+    ARRAY is an InitPlan run once, so the products are read by primary key, the window's only.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, window: QuerySet) -> None:
+        super().__init__()
+        self.window = Subquery(window)
+
+    def get_source_expressions(self):
+        return [self.window]
+
+    def set_source_expressions(self, exprs):
+        (self.window,) = exprs
+
+    def as_sql(self, compiler, connection):
+        window, params = compiler.compile(self.window)
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.id = ANY(ARRAY{window})", params
+
+
+def _corrected(term: str) -> bool:
+    return term.isalpha() and TYPO_MIN_LENGTH <= len(term) <= WORD_MAX_LENGTH
+
+
+def _term_sql(term: str) -> tuple[str, list]:
+    """One word as a tsquery: as a prefix, or (mistyped) any of the catalog's closest words."""
+    prefix = f"{term}:*"
+    if not _corrected(term):
+        return "to_tsquery('simple'::regconfig, %s)", [prefix]
+    # The correction is a subquery on the small vocabulary, run once per statement (an InitPlan),
+    # so the products' index is still searched once with the whole tsquery.
+    sql = (
+        "(to_tsquery('simple'::regconfig, %s) || COALESCE(("
+        "SELECT to_tsquery('simple'::regconfig, string_agg(w.word, ' | ')) FROM ("
+        "SELECT word FROM catalog_searchword WHERE word %% %s AND similarity(word, %s) >= %s "
+        "AND NOT EXISTS (SELECT 1 FROM catalog_searchword WHERE word LIKE %s) "
+        "ORDER BY similarity(word, %s) DESC, word LIMIT %s) w"
+        "), to_tsquery('simple'::regconfig, %s)))"
+    )
+    return sql, [prefix, term, term, TYPO_SIMILARITY, f"{term}%", term, TYPO_ALTERNATIVES, prefix]
+
+
+def _query_sql(terms: list[str]) -> tuple[str, list]:
+    parts, params = [], []
+    for term in terms:
+        sql, term_params = _term_sql(term)
+        parts.append(sql)
+        params.extend(term_params)
+    return "(" + " && ".join(parts) + ")", params
+
+
+class SearchMatch(Expression):
+    """True for a product that has every word of the query (as a prefix, or corrected)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, terms: list[str]) -> None:
+        super().__init__()
+        self.terms = list(terms)
+
+    def as_sql(self, compiler, connection):
+        vector, _ = StoredVector().as_sql(compiler, connection)
+        query, params = _query_sql(self.terms)
+        return f"{vector} @@ {query}", params
+
+
+class SearchRank(Expression):
+    """How well a matching product matches: its words that start with the query's, plus a bonus for
+    the query's words found whole (so "intel" puts Intel before Intelligent)."""
+
+    output_field = FloatField()
+
+    def __init__(self, terms: list[str]) -> None:
+        super().__init__()
+        self.terms = list(terms)
+
+    def as_sql(self, compiler, connection):
+        vector, _ = StoredVector().as_sql(compiler, connection)
+        query, params = _query_sql(self.terms)
+        whole = " | ".join(self.terms)
+        return (
+            f"(ts_rank({vector}, {query}) + ts_rank({vector}, to_tsquery('simple'::regconfig, %s)))",
+            [*params, whole],
+        )
+
+
+def search_words_refresh(*, using: str = "default") -> int:
+    """Rebuild the vocabulary from the active products' words (PostgreSQL; elsewhere nothing).
+
+    One statement reads every product's stored vector (ts_stat): seconds at a million products, so it
+    runs daily (catalog.tasks) and after a seed, not on each product's save. Returns the word count.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_searchword")
+        cursor.execute(
+            "INSERT INTO catalog_searchword (word, products) "
+            "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM catalog_product WHERE is_active') "
+            "WHERE ndoc >= %s AND length(word) BETWEEN %s AND %s AND word ~ '^[[:alpha:]]+$'",
+            [WORD_MIN_PRODUCTS, TYPO_MIN_LENGTH, WORD_MAX_LENGTH],
+        )
+        return cursor.rowcount

@@ -6,7 +6,9 @@ corrected. A sales executive (staff, not superuser) sees only its own accounts' 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from quotes.models import Customer, Quote, QuoteEvent, QuoteLine
 from storefront.admin import AccountScoped, ReadOnlyInline
@@ -22,8 +24,25 @@ class QuoteLineInline(AccountScoped, ReadOnlyInline):
 class QuoteEventInline(AccountScoped, ReadOnlyInline):
     account_path = "quote__account"
     model = QuoteEvent
-    fields = ("at", "actor", "action", "note")
+    fields = ("at", "actor", "action", "from_display", "to_display", "note_display")
     readonly_fields = fields
+    verbose_name = _("history")
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[QuoteEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("PDF from"))
+    def from_display(self, event: QuoteEvent) -> str:
+        return event.from_label
+
+    @admin.display(description=_("PDF to"))
+    def to_display(self, event: QuoteEvent) -> str:
+        return event.to_label
+
+    @admin.display(description=_("note"))
+    def note_display(self, event: QuoteEvent) -> str:
+        return event.note_label
 
 
 @admin.register(Quote)

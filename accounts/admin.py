@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
@@ -17,7 +19,7 @@ from accounts import services
 from accounts.documents import document_label
 from accounts.models import Account, Contact, ContactEvent, Registration, RegistrationDocument, RegistrationEvent, User
 from accounts.registration import RegistrationError
-from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.admin import AccountScoped, ReadOnlyInline, sees_every_account
 from storefront.audit.services import Kind as AuditKind
 from storefront.audit.services import security_event_record
 from storefront.uploads import attachment_response
@@ -50,7 +52,11 @@ class StoreUserChangeForm(_UniqueEmailMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AccountScoped, DjangoUserAdmin):
+    """A sales executive sees its accounts' contacts' users only (never the staff's), and grants no
+    staff status, superuser status, group or permission: that would make a contact its equal or more."""
+
+    account_path = "contact__account"
     form = StoreUserChangeForm
     add_form = StoreUserCreationForm
     add_fieldsets = (
@@ -58,8 +64,24 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is None or sees_every_account(request.user):
+            return readonly
+        return (*readonly, "is_staff", "is_superuser", "groups", "user_permissions")
 
-class ContactInline(admin.TabularInline):
+
+# allauth's list of email addresses names every user's: a sales executive sees its accounts' contacts' only.
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AccountScoped, AllauthEmailAddressAdmin):
+    account_path = "user__contact__account"
+
+
+class ContactInline(AccountScoped, admin.TabularInline):
+    account_path = "account"
     model = Contact
     extra = 0
     fields = ("user", "position", "telephone", "is_admin", "state")
@@ -83,7 +105,8 @@ class AccountAdminForm(forms.ModelForm):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = ""
     form = AccountAdminForm
     list_display = ("customer_code", "company_name", "country", "currency", "credit_limit", "credit_used", "sales_executive", "state")
     list_filter = ("state", "country", "sales_executive")
@@ -98,9 +121,6 @@ class AccountAdmin(admin.ModelAdmin):
         # the contact's authenticator (Authenticators, under MFA).
         (_("Sign-in"), {"fields": ("totp_required_for_admins",)}),
     )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return for_sales_executive(request, super().get_queryset(request), "")
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # Credit used moves only with orders, cancellations and payments, under the account's lock;
@@ -123,7 +143,8 @@ class AccountAdmin(admin.ModelAdmin):
             )
 
 
-class ContactEventInline(admin.TabularInline):
+class ContactEventInline(AccountScoped, admin.TabularInline):
+    account_path = "contact__account"
     model = ContactEvent
     extra = 0
     fields = ("at", "actor", "from_state", "to_state", "note")
@@ -135,7 +156,8 @@ class ContactEventInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("__str__", "account", "position", "is_admin", "state")
     list_filter = ("state", "is_admin")
     search_fields = ("user__email", "user__username", "user__first_name", "user__last_name", "account__customer_code")
@@ -144,9 +166,6 @@ class ContactAdmin(admin.ModelAdmin):
     readonly_fields = ("state", "pending_email", "created_at")
     inlines = [ContactEventInline]
     actions = ["send_invitation"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # A contact never moves to another reseller; its lifecycle goes through the services.
@@ -189,7 +208,9 @@ class ContactAdmin(admin.ModelAdmin):
 # --- registrations ("Become a Customer") ----------------------------------------------------------
 
 
-class RegistrationDocumentInline(ReadOnlyInline):
+class RegistrationDocumentInline(AccountScoped, ReadOnlyInline):
+    account_path = "registration__account"
+    unowned_rows_shared = True
     model = RegistrationDocument
     fields = ("document", "download", "content_type", "size", "uploaded_at")
     readonly_fields = fields
@@ -205,7 +226,9 @@ class RegistrationDocumentInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, document.original_name)
 
 
-class RegistrationEventInline(ReadOnlyInline):
+class RegistrationEventInline(AccountScoped, ReadOnlyInline):
+    account_path = "registration__account"
+    unowned_rows_shared = True
     model = RegistrationEvent
     fields = ("at", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
@@ -244,7 +267,11 @@ def _decision_page(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AccountScoped, admin.ModelAdmin):
+    # An application waiting for review (or rejected) is no account's yet: every staff user who may
+    # review registrations sees it. Once approved it is its account's, seen by that account's staff.
+    account_path = "account"
+    unowned_rows_shared = True
     list_display = ("submitted_at", "country", "company_name", "full_name", "email", "state", "account")
     list_filter = ("state", "country")
     search_fields = ("company_name", "tax_id", "email", "last_name", "account__customer_code")
@@ -285,7 +312,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         """A registration's document, for staff who may view registrations, as a download."""
         if not (request.user.is_staff and self.has_view_permission(request)):
             raise PermissionDenied
-        document = RegistrationDocument.objects.filter(pk=pk, registration_id=registration_id).first()
+        registration = self.get_queryset(request).filter(pk=registration_id)
+        document = RegistrationDocument.objects.filter(pk=pk, registration__in=registration).first()
         if document is None:
             raise Http404
         try:

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from catalog import services
 from catalog.models import Brand, Category, Price, PriceList, PriceListExport, Product, Stock, Warehouse
 from catalog.selectors import category_tree_forget
+from storefront.admin import AccountScoped
 
 
 @admin.register(Category)
@@ -94,7 +95,10 @@ class WarehouseAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriceListExport)
-class PriceListExportAdmin(admin.ModelAdmin):
+class PriceListExportAdmin(AccountScoped, admin.ModelAdmin):
+    """The Price List files contacts asked for: their account's prices, so their account's staff only."""
+
+    account_path = "contact__account"
     list_display = ("created_at", "contact", "title", "file_format", "state", "total_rows")
     list_filter = ("state", "file_format")
     list_select_related = ("contact__user",)

@@ -25,7 +25,7 @@ from licensing.services import LicensingError
 from orders.invoices import LICENCE_INVOICEABLE, invoice_issue
 from orders.models import Invoice
 from orders.services import OrderError
-from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.admin import AccountScoped, ReadOnlyInline
 from storefront.uploads import attachment_response
 
 State = LicenceOrder.State
@@ -63,7 +63,8 @@ class LicenceProductAdmin(admin.ModelAdmin):
         return item.product.name
 
 
-class LicenceOrderLineInline(ReadOnlyInline):
+class LicenceOrderLineInline(AccountScoped, ReadOnlyInline):
+    account_path = "order__account"
     model = LicenceOrderLine
     fields = ("sku", "name", "quantity", "list_price", "requested_price", "counter_price", "unit_price", "line_total",
               "windows_legal", "is_cloud", "activated_at", "line_keys")
@@ -80,7 +81,8 @@ class LicenceOrderLineInline(ReadOnlyInline):
         return format_html_join(mark_safe("<br>"), "<code>{}</code>", ((key.key,) for key in keys))
 
 
-class LicenceOrderEventInline(ReadOnlyInline):
+class LicenceOrderEventInline(AccountScoped, ReadOnlyInline):
+    account_path = "order__account"
     model = LicenceOrderEvent
     fields = ("at", "actor", "from_display", "to_display", "note_display")
     readonly_fields = fields
@@ -132,7 +134,8 @@ def _key_lines(order: LicenceOrder) -> list[LicenceOrderLine]:
 
 
 @admin.register(LicenceOrder)
-class LicenceOrderAdmin(admin.ModelAdmin):
+class LicenceOrderAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("number", "account", "program", "state", "total_display", "placed_at", "certificate_state")
     list_filter = ("state", "program")
     search_fields = ("number", "account__customer_code", "account__company_name", "end_customer", "lines__sku")
@@ -146,9 +149,6 @@ class LicenceOrderAdmin(admin.ModelAdmin):
         "certificate_released_at", "certificate_link", "cancelled_at", "replaced_by", "invoice_link",
     )
     inlines = [LicenceOrderLineInline, LicenceOrderEventInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def get_readonly_fields(self, request: HttpRequest, obj: LicenceOrder | None = None) -> tuple[str, ...]:
         if obj is not None and obj.state in AUTHORIZATION_EDITABLE:

@@ -18,17 +18,19 @@ from orders import services
 from orders.invoices import invoice_issue, invoice_mark_paid
 from orders.models import Invoice, Order, OrderEvent, OrderLine
 from orders.services import OrderError
-from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.admin import AccountScoped, ReadOnlyInline
 from storefront.uploads import attachment_response
 
 
-class OrderLineInline(ReadOnlyInline):
+class OrderLineInline(AccountScoped, ReadOnlyInline):
+    account_path = "order__account"
     model = OrderLine
     fields = ("sku", "name", "unit_price", "quantity", "line_total")
     readonly_fields = fields
 
 
-class OrderEventInline(ReadOnlyInline):
+class OrderEventInline(AccountScoped, ReadOnlyInline):
+    account_path = "order__account"
     model = OrderEvent
     fields = ("at", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
@@ -58,7 +60,8 @@ def _move_action(to_state: str, description):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("number", "account", "placed_by", "placed_at", "total", "currency", "state")
     list_filter = ("state",)
     search_fields = ("number", "account__customer_code")
@@ -78,9 +81,6 @@ class OrderAdmin(admin.ModelAdmin):
         _move_action(Order.State.CANCELLED, _("Cancel")),
         "issue_invoice",
     ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -132,7 +132,8 @@ class PaidFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("number", "billed_link", "account", "issued_at", "due_date", "amount", "currency", "paid_at", "pdf_link")
     list_filter = (PaidFilter,)
     search_fields = ("number", "order__number", "licence_order__number", "account__customer_code", "account__company_name")
@@ -141,9 +142,6 @@ class InvoiceAdmin(admin.ModelAdmin):
     fields = ("number", "billed_link", "account", "issued_at", "due_date", "amount", "currency", "paid_at", "pdf_link")
     readonly_fields = fields
     actions = ["mark_paid"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

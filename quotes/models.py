@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from storefront.models import StateEvent
 
 
 class ProfitKind(models.TextChoices):
@@ -109,19 +110,24 @@ class QuoteLine(models.Model):
         ]
 
 
-class QuoteEvent(models.Model):
-    """What happened to a quote, by whom and when: made, moved from the cart, activated, saved,
-    moved to the cart, its PDF requested."""
+class QuoteEvent(StateEvent):
+    """What happened to a quote, by whom and when, and the state of its PDF before and after: made,
+    moved from the cart, activated, saved and moved to the cart leave the PDF as it was (from and to
+    are the same); "save and download" moves it (from "Not made", "Ready" or "Failed" to "Queued")."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        FROM_CART = "moved from the cart", _("Moved from the cart")
+        ACTIVATED = "activated", _("Activated")
+        SAVED = "saved", _("Saved")
+        TO_CART = "moved to the cart", _("Moved to the cart")
+        PDF_REQUESTED = "PDF requested", _("PDF requested")
+
+    STATES = Quote.PdfState
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    action = models.CharField(_("action"), max_length=40)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StateEvent.Meta):
         verbose_name = _("quote event")
         verbose_name_plural = _("quote events")

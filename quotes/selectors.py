@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Contact
-from quotes.models import Customer, Quote, QuoteLine
+from quotes.models import Customer, Quote, QuoteEvent, QuoteLine
 from quotes.pricing import PricedQuote, quote_priced
 
 
@@ -22,6 +22,11 @@ def quote_for_contact(*, contact: Contact, number: str) -> Quote | None:
 def quote_for_token(*, contact: Contact, token) -> Quote | None:
     """The quote whose PDF build has that token, if it is of the contact's account."""
     return Quote.objects.filter(account_id=contact.account_id, pdf_token=token).first()
+
+
+def quote_history(*, quote: Quote) -> list[QuoteEvent]:
+    """The quote's events, oldest first, with who made each: one query."""
+    return list(QuoteEvent.objects.filter(quote=quote).select_related("actor").order_by("at", "id"))
 
 
 def current_quote_number(*, contact: Contact) -> str | None:

@@ -61,8 +61,17 @@ def _own(contact: Contact, quote: Quote) -> None:
         raise QuoteError(_("This quote is not of your account."))
 
 
-def _event(quote: Quote, contact: Contact | None, action: str, note: str = "") -> None:
-    QuoteEvent.objects.create(quote=quote, actor=contact.user if contact else None, action=action, note=note[:255])
+def _event(quote: Quote, contact: Contact | None, action: str, note: str = "", *, from_state: str | None = None) -> None:
+    """One row of the quote's history: the PDF's state the action found (`from_state`, when it moved
+    it) and the one it left on `quote`; an action that does not touch the PDF records it as both."""
+    QuoteEvent.objects.create(
+        quote=quote,
+        actor=contact.user if contact else None,
+        action=action,
+        from_state=quote.pdf_state if from_state is None else from_state,
+        to_state=quote.pdf_state,
+        note=note[:255],
+    )
 
 
 def _number(quote: Quote) -> str:
@@ -81,7 +90,7 @@ def _quote_new(contact: Contact, pricing: Pricing, *, current: bool) -> Quote:
     )
     quote.number = _number(quote)
     quote.save(update_fields=["number"])
-    _event(quote, contact, "created")
+    _event(quote, contact, QuoteEvent.Action.CREATED, from_state="")
     return quote
 
 
@@ -175,7 +184,7 @@ def quote_from_cart(*, contact: Contact) -> Quote:
         for line in lines
     )
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-    _event(quote, contact, "moved from the cart", f"{len(lines)} lines")
+    _event(quote, contact, QuoteEvent.Action.FROM_CART, f"{len(lines)} lines")
     return quote
 
 
@@ -191,7 +200,7 @@ def quote_activate(*, contact: Contact, quote: Quote) -> Quote:
     # A colleague's current quote moves to this contact; the colleague's next "Add to quote" starts anew.
     locked.current_for = contact
     locked.save(update_fields=["current_for", "updated_at"])
-    _event(locked, contact, "activated")
+    _event(locked, contact, QuoteEvent.Action.ACTIVATED)
     return locked
 
 
@@ -283,7 +292,7 @@ def quote_update(
     locked.notes = notes.strip()[:2000]
     locked.valid_until = valid_until
     locked.save(update_fields=["profit_kind", "profit_value", "customer", "notes", "valid_until", "updated_at"])
-    _event(locked, contact, "saved")
+    _event(locked, contact, QuoteEvent.Action.SAVED)
     return locked
 
 
@@ -340,7 +349,10 @@ def quote_to_cart(*, contact: Contact, quote: Quote) -> tuple[int, list[BulkProb
         added, more = cart_add_many(contact=contact, rows=rows)
     except OrderError as exc:
         raise QuoteError(exc.message) from exc
-    _event(quote, contact, "moved to the cart", f"{len(added)} lines")
+    # The history records the PDF's state as it is now (the worker may have moved it since the page
+    # was read); locked after the cart's lines, in the order "Move to quote" takes them.
+    locked = Quote.objects.select_for_update().get(pk=quote.pk)
+    _event(locked, contact, QuoteEvent.Action.TO_CART, f"{len(added)} lines")
     return len(added), sorted(problems + more, key=lambda problem: problem.line)
 
 
@@ -376,8 +388,7 @@ def quote_pdf_request(*, contact: Contact, quote: Quote) -> Quote:
     locked.pdf_token = uuid.uuid4()
     locked.pdf_error = ""
     locked.save(update_fields=["pdf_state", "pdf_token", "pdf_error"])
-    # The quote's history has no state columns: the PDF's move is told in the note, "from → to".
-    _event(locked, contact, "PDF requested", f"{from_state} → {locked.pdf_state}")
+    _event(locked, contact, QuoteEvent.Action.PDF_REQUESTED, from_state=from_state)
     transaction.on_commit(lambda: _enqueue(locked.pk))
     return locked
 

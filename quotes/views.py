@@ -24,7 +24,13 @@ from quotes.permissions import (
     quote_to_cart_required,
     quotes_required,
 )
-from quotes.selectors import current_quote_number, customers_for_account, quote_list_for_account, quote_priced_for_page
+from quotes.selectors import (
+    current_quote_number,
+    customers_for_account,
+    quote_history,
+    quote_list_for_account,
+    quote_priced_for_page,
+)
 from quotes.services import QuoteError
 from storefront.uploads import attachment_response
 
@@ -133,6 +139,7 @@ def _quote_page(request: HttpRequest, quote: Quote, *, form: QuoteForm | None = 
         "query": query,
         "results": results,
         "is_current": quote.current_for_id == request.contact.pk,
+        "history": quote_history(quote=quote),
         **extra,
     }
     return render(request, "quotes/quote_detail.html", context, status=status)

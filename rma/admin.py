@@ -18,17 +18,19 @@ from django.utils.translation import gettext, gettext_lazy as _
 from rma import services
 from rma.models import RmaAttachment, RmaEvent, RmaRequest, ServiceCentre, ShippedSerials
 from rma.services import RmaError
-from storefront.admin import ReadOnlyInline, for_sales_executive
+from storefront.admin import AccountScoped, ReadOnlyInline
 from storefront.uploads import attachment_response
 
 
-class RmaEventInline(ReadOnlyInline):
+class RmaEventInline(AccountScoped, ReadOnlyInline):
+    account_path = "rma__account"
     model = RmaEvent
     fields = ("at", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
 
 
-class RmaAttachmentInline(ReadOnlyInline):
+class RmaAttachmentInline(AccountScoped, ReadOnlyInline):
+    account_path = "rma__account"
     model = RmaAttachment
     fields = ("download", "content_type", "size", "uploaded_at")
     readonly_fields = fields
@@ -105,7 +107,8 @@ def _form_action(to_state: str, form_class: type[forms.Form], description, initi
 
 
 @admin.register(RmaRequest)
-class RmaRequestAdmin(admin.ModelAdmin):
+class RmaRequestAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("number", "account", "order", "sku", "serial_number", "quantity", "claim_type", "state", "created_at")
     list_filter = ("state", "claim_type")
     search_fields = ("number", "order__number", "serial_number", "sku", "account__customer_code")
@@ -146,9 +149,6 @@ class RmaRequestAdmin(admin.ModelAdmin):
             raise Http404 from None
         return attachment_response(stream, filename=attachment.original_name, content_type=attachment.content_type)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return for_sales_executive(request, super().get_queryset(request), "account")
-
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -168,6 +168,9 @@ class ServiceCentreAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShippedSerials)
-class ShippedSerialsAdmin(admin.ModelAdmin):
+class ShippedSerialsAdmin(AccountScoped, admin.ModelAdmin):
+    """The serial numbers shipped on an order's line: its account's, like the order."""
+
+    account_path = "order_line__order__account"
     list_display = ("order_line", "serials")
     raw_id_fields = ("order_line",)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class OutboundEmail(models.Model):
@@ -64,6 +65,9 @@ def event_note_label(note: str) -> str:
     for prefix, label in EVENT_NOTE_PREFIXES:
         if note.startswith(prefix):
             return str(label) % note[len(prefix):]
+    count, _space, unit = note.partition(" ")
+    if count.isdigit() and unit == "lines":  # a quote moved from or to the cart: "3 lines"
+        return ngettext("%(count)d line", "%(count)d lines", int(count)) % {"count": int(count)}
     for phrase, label in (("; replaced by ", _("%(reason)s; replaced by %(number)s")),):
         if phrase in note:
             reason, number = note.split(phrase, 1)

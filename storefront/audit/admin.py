@@ -10,13 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import Contact
-from storefront.admin import for_sales_executive
+from storefront.admin import AccountScoped
 from storefront.audit.models import SecurityEvent
 from storefront.audit.services import security_event_record
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("at", "kind", "actor_name", "account", "ip_address")
     list_filter = ("kind", ("account", admin.RelatedOnlyFieldListFilter), "at")
     search_fields = ("actor_name", "account__customer_code", "account__company_name", "ip_address")
@@ -25,9 +26,6 @@ class SecurityEventAdmin(admin.ModelAdmin):
     fields = ("at", "kind", "actor", "actor_name", "account", "ip_address", "detail")
     readonly_fields = fields
     actions = None
-
-    def get_queryset(self, request: HttpRequest):
-        return for_sales_executive(request, super().get_queryset(request), "account")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -40,12 +38,15 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
 
 # The back office removes a lost phone's authenticator here (allauth's own admin, which sends no
-# signal): the removal is recorded like the contact's own, by whom and for which account.
+# signal): the removal is recorded like the contact's own, by whom and for which account. A sales
+# executive sees its accounts' contacts' authenticators only, never the staff's.
 admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
+class AuthenticatorAdmin(AccountScoped, AllauthAuthenticatorAdmin):
+    account_path = "user__contact__account"
+
     def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
         self._record_removal(request, [obj])
         super().delete_model(request, obj)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from storefront.admin import ReadOnlyInline
+from storefront.admin import AccountScoped, ReadOnlyInline
 from storefront.chat.models import Conversation, Message
 
 
-class MessageInline(ReadOnlyInline):
+class MessageInline(AccountScoped, ReadOnlyInline):
+    account_path = "conversation__account"
     model = Message
     fields = ("created_at", "side", "author_name", "text")
     readonly_fields = fields
@@ -17,7 +18,9 @@ class MessageInline(ReadOnlyInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(AccountScoped, admin.ModelAdmin):
+    # A contact's chat is its account's; a visitor's is the back office's.
+    account_path = "account"
     list_display = ("id", "customer_name", "customer_email", "account", "country", "state", "started_at", "last_message_at")
     list_filter = ("state", "country")
     search_fields = ("customer_name", "customer_email", "account__customer_code", "account__company_name", "messages__text")

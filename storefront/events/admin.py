@@ -12,11 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from storefront.admin import ReadOnlyInline
+from storefront.admin import AccountScoped, ReadOnlyInline
 from storefront.events.models import Event, Registration, country_timezone
 
 
-class RegistrationInline(ReadOnlyInline):
+class RegistrationInline(AccountScoped, ReadOnlyInline):
+    # An event is no account's, but its registrations by contacts are their accounts' (a non-customer's, the back office's).
+    account_path = "contact__account"
     model = Registration
     fields = ("created_at", "kind", "first_name", "last_name", "company", "position", "email", "phone", "country", "contact")
     readonly_fields = fields
@@ -65,7 +67,8 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AccountScoped, admin.ModelAdmin):
+    account_path = "contact__account"
     list_display = ("event", "first_name", "last_name", "company", "email", "kind", "country", "created_at")
     list_filter = ("kind", "event__country")
     search_fields = ("email", "first_name", "last_name", "company", "event__title")

@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from storefront.admin import AccountScoped
 from storefront.help.models import FaqEntry, FaqGroup, Inquiry, Location, NewFeature
 
 
@@ -48,7 +49,9 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
+class InquiryAdmin(AccountScoped, admin.ModelAdmin):
+    # A signed-in contact's question is its account's; a visitor's is the back office's.
+    account_path = "contact__account"
     list_display = ("created_at", "first_name", "last_name", "company_name", "email", "country", "contact")
     list_filter = ("country",)
     search_fields = ("first_name", "last_name", "company_name", "email", "phone", "comment")

@@ -315,13 +315,13 @@ def test_every_change_of_a_quote_records_who_made_it(contact, admin_contact, sto
     services.quote_activate(contact=admin_contact, quote=quote)
     services.quote_pdf_request(contact=admin_contact, quote=quote)
     services.quote_to_cart(contact=contact, quote=quote)
-    events = [(e.action, e.actor) for e in quote.events.all()]
+    events = [(e.action, e.actor, e.from_state, e.to_state, e.note) for e in quote.events.all()]
     assert events == [
-        ("created", contact.user),
-        ("saved", contact.user),
-        ("activated", admin_contact.user),
-        ("PDF requested", admin_contact.user),
-        ("moved to the cart", contact.user),
+        ("created", contact.user, "", "none", ""),
+        ("saved", contact.user, "none", "none", ""),
+        ("activated", admin_contact.user, "none", "none", ""),
+        ("PDF requested", admin_contact.user, "none", "queued", ""),
+        ("moved to the cart", contact.user, "queued", "queued", "1 lines"),
     ]
 
 

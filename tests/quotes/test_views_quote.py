@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from orders import services as orders_services
 from orders.models import CartLine
-from quotes.models import Quote
+from quotes.models import Quote, QuoteEvent
 from tests.quotes.factories import make_customer, make_quote
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +208,24 @@ def test_save_and_download_confirms_the_number_then_makes_the_pdf(contact_client
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
+def test_the_quote_page_shows_its_history_with_the_pdfs_state_before_and_after(contact_client, contact, stocked, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr("quotes.tasks.quote_pdf_build_task.delay", lambda quote_id: None)
+    orders_services.cart_add(contact=contact, product=stocked["thinkpad"], quantity=2)
+    contact_client.post(reverse("quotes:quote-from-cart"))
+    quote = Quote.objects.get(created_by=contact)
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_client.post(reverse("quotes:quote-pdf", args=[quote.number]))
+    page = contact_client.get(reverse("quotes:quote-detail", args=[quote.number])).content.decode()
+    history = [re.sub(r"^\S+ \S+ · ", "", item) for item in re.findall(r"<li data-event>(.*?)</li>", page)]
+    assert history == [
+        "Carlos Bermudez · Created · PDF: Not made",
+        "Carlos Bermudez · Moved from the cart · PDF: Not made · 1 line",
+        "Carlos Bermudez · PDF requested · PDF: Not made → Queued",
+    ]
+    spanish = contact_client.get(reverse("quotes:quote-detail", args=[quote.number]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Solicitud de PDF · PDF: No generado → En cola" in spanish and "1 línea" in spanish
+
+
 def test_the_pdf_status_polls_while_it_is_made(contact_client, contact, stocked):
     quote = make_quote(contact, lines=[(stocked["thinkpad"], "14100.00", 2)])
     Quote.objects.filter(pk=quote.pk).update(pdf_state="running")
@@ -291,12 +309,17 @@ def _quote_of(contact, products, size: int) -> Quote:
 @pytest.mark.parametrize("size", [5, 50])
 def test_the_quote_page_runs_a_fixed_number_of_queries(contact, stocked, django_assert_num_queries, size):
     quote = _quote_of(contact, stocked, size)
+    QuoteEvent.objects.bulk_create(
+        QuoteEvent(quote=quote, actor=contact.user, action=QuoteEvent.Action.SAVED, from_state="none", to_state="none") for _ in range(size)
+    )
     client = Client()
     client.force_login(contact.user)
-    # user; quote, its lines; the account's customers
-    with django_assert_num_queries(4):
+    # user; quote, its lines; the account's customers; its history with who made each event
+    with django_assert_num_queries(5):
         response = client.get(reverse("quotes:quote-detail", args=[quote.number]))
-    assert len(re.findall(r'<tr data-sku=', response.content.decode())) == size
+    page = response.content.decode()
+    assert len(re.findall(r'<tr data-sku=', page)) == size
+    assert len(re.findall(r"<li data-event>", page)) == size
 
 
 @pytest.mark.parametrize("size", [5, 30])

@@ -170,21 +170,13 @@ def run_matrix(
                             if not expected:
                                 tally.wrong.append(f"{cell}: ALLOWED but the rules refuse it")
                             actor_user = actor.user if isinstance(actor, Contact) else actor
-                            who = [(e.actor_id, *event_states(e)) for e in new]
+                            who = [(e.actor_id, e.from_state, e.to_state) for e in new]
                             if now != move.to or who != [(actor_user.pk, state, move.to)]:
                                 tally.wrong.append(f"{cell}: now {now}, events {who}")
                         raise _Rollback
                 except _Rollback:
                     pass
     return tally
-
-
-def event_states(event) -> tuple[str, str]:
-    """(from, to) of an event row: its columns, or for a quote (whose history has none) its note "from → to"."""
-    if isinstance(event, QuoteEvent):
-        from_state, _arrow, to_state = event.note.partition(" → ")
-        return from_state, to_state
-    return event.from_state, event.to_state
 
 
 def report(tally: Tally, machine: str, transitions, moves, roles: int = len(ROLES)) -> None:
@@ -412,6 +404,52 @@ def test_quote_pdf_every_state_role_and_move(contact, other_admin, account, stoc
         noop_ok=lambda state, move: state in (PdfState.QUEUED, PdfState.RUNNING),
     )
     report(tally, "quote PDF", Quote.ALLOWED_TRANSITIONS, moves)
+
+
+def test_quote_actions_that_leave_the_pdf_record_its_state_as_both_from_and_to(contact, other_admin, account, stocked, sales_executive, back_office):
+    """Saved, activated and moved to the cart, in every state of the PDF: one event by the contact,
+    from and to the state it found, which stays; made (by Add to quote or Move to quote): from
+    nothing to "none"."""
+    roles = personas(account, permission="can_quote", owner=contact, other_admin=other_admin, sales_executive=sales_executive, back_office=back_office)
+    colleague = roles["contact_without"]
+    colleague.can_quote = True
+    colleague.save(update_fields=["can_quote"])
+    contact.can_order = True
+    contact.save(update_fields=["can_order"])
+    quote_services.quote_add(contact=contact, product=stocked["thinkpad"], quantity=1)
+    quote = Quote.objects.get(current_for=contact)
+    assert [(e.action, e.from_state, e.to_state) for e in quote.events.all()] == [("created", "", PdfState.NONE)]
+    order_services.cart_add(contact=colleague, product=stocked["monitor"], quantity=1)
+    from_cart = quote_services.quote_from_cart(contact=colleague)
+    assert [(e.actor_id, e.action, e.from_state, e.to_state) for e in from_cart.events.all()] == [
+        (colleague.user_id, "created", "", PdfState.NONE),
+        (colleague.user_id, "moved from the cart", PdfState.NONE, PdfState.NONE),
+    ]
+
+    def update(who, fresh):
+        return quote_services.quote_update(
+            contact=who, quote=fresh, lines={}, profit_kind=fresh.profit_kind, profit_value=fresh.profit_value,
+            customer_id=None, notes="", valid_until=None,
+        )
+
+    actions = {
+        "saved": (contact, update),
+        "activated": (colleague, lambda who, fresh: quote_services.quote_activate(contact=who, quote=fresh)),
+        "moved to the cart": (contact, lambda who, fresh: quote_services.quote_to_cart(contact=who, quote=fresh)),
+    }
+    checked = 0
+    for state in PdfState.values:
+        for action, (who, call) in actions.items():
+            with transaction.atomic():
+                Quote.objects.filter(pk=quote.pk).update(pdf_state=state)
+                before = set(quote.events.values_list("pk", flat=True))
+                call(who, Quote.objects.get(pk=quote.pk))
+                new = [(e.actor_id, e.action, e.from_state, e.to_state) for e in quote.events.exclude(pk__in=before)]
+                assert new == [(who.user_id, action, state, state)], (state, action, new)
+                assert Quote.objects.values_list("pdf_state", flat=True).get(pk=quote.pk) == state
+                checked += 1
+                transaction.set_rollback(True)
+    assert checked == len(PdfState.values) * len(actions)
 
 
 # --- the maps themselves ----------------------------------------------------------------------------

@@ -218,9 +218,18 @@ MFA_TOTP_ISSUER = STORE_NAME
 # too (RFC 6238's one step). Three right codes in a million, at 100 guesses an hour at most.
 MFA_TOTP_TOLERANCE = 1
 
-# Caches back allauth's rate limits; Redis when there is one, so every web process shares them.
+# The cache holds the per-address rate limits and the sessions' read copies; with DEBUG off it must be
+# Redis, shared by every web process. A cache in each process's memory (LOCAL_CACHE) is for
+# development and for a single process with nothing to share: the test suite, a build step.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "2"))
+LOCAL_CACHE = env_bool("LOCAL_CACHE", DEBUG)
+if not REDIS_URL and not LOCAL_CACHE:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off: without Redis each web process would keep its own cache, "
+        "so the per-address sign-in limits and the other throttles would count per process, not for the store. "
+        "(A single process with nothing to share, such as a build step, may set LOCAL_CACHE=1 instead.)"
+    )
 if REDIS_URL:
     CACHES = {
         "default": {

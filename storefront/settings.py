@@ -177,15 +177,23 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
-# Guessing is bounded per account whatever the address: at most 100 wrong passwords or authenticator
-# codes for one account in any hour (accounts.signin), however many addresses and names (user id,
-# email) they come from. allauth's defaults (10 a minute per address, 5 per 5 minutes per name) let
-# through 600 an hour from each address and 60 for each of the account's two names. Per address: 10 a
-# minute and 30 an hour; per name: 5 in 5 minutes.
+# Guessing is bounded per account whatever the address: at most SIGNIN_GUESSES_PER_HOUR wrong passwords
+# or authenticator codes for one account in each clock hour (accounts.signin, counted in the database so
+# the bound holds while Redis is down), however many addresses and names (user id, email) they come
+# from. allauth's limits below count in the cache, and let everything through while Redis is down: per
+# address, 10 a minute and 30 an hour; per name, 5 in 5 minutes (allauth's defaults, 10 a minute per
+# address, would let 600 an hour through from each address).
+SIGNIN_GUESSES_PER_HOUR = 100
+# While an account's bound is spent, its holder can ask for a sign-in link by email: it works once,
+# for SIGNIN_LINK_TTL, and allows SIGNIN_LINK_TRIES passwords (and codes) of its own; at most
+# SIGNIN_LINKS_PER_HOUR links per user an hour, and SIGNIN_LINK_REQUESTS_PER_IP_PER_HOUR requests per address.
+SIGNIN_LINK_TTL = timedelta(minutes=15)
+SIGNIN_LINK_TRIES = 5
+SIGNIN_LINKS_PER_HOUR = 3
+SIGNIN_LINK_REQUESTS_PER_IP_PER_HOUR = 10
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,30/h/ip,5/5m/key",
-    "login_failed_account": "100/h/key",
     "reset_password": "20/m/ip,5/h/key",
     "reset_password_from_key": "20/m/ip,60/h/ip",
     "change_password": "10/m/user",
@@ -334,6 +342,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "price-list-exports-purge": {
         "task": "catalog.tasks.price_list_exports_purge_task",
+        "schedule": timedelta(days=1),
+    },
+    "signin-records-purge": {
+        "task": "accounts.tasks.signin_records_purge_task",
         "schedule": timedelta(days=1),
     },
 }

@@ -227,7 +227,6 @@ def signin_link_request(*, login: str, client_ip: str) -> None:
                 "user": user,
                 "url": f"{settings.SITE_URL.rstrip('/')}{reverse('accounts:signin-link', args=[key])}",
                 "minutes": int(settings.SIGNIN_LINK_TTL.total_seconds() // 60),
-                "reset_url": f"{settings.SITE_URL.rstrip('/')}{reverse('account_reset_password')}",
             },
         )
         security_event_record(kind=AuditKind.SIGN_IN_LINK_SENT, actor=user)

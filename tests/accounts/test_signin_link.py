@@ -360,3 +360,19 @@ def test_the_link_key_never_reaches_a_log_line_or_the_audit_trail(client, contac
     # The sign-in is recorded with the page's path, which carries no key
     trail = str(list(SecurityEvent.objects.values_list("detail", flat=True)))
     assert reverse("accounts:signin-link-password") in trail and key not in trail
+
+
+def test_the_link_email_is_queued_for_delivery_only_after_commit(contact, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from accounts.signin import signin_link_request
+
+    spend_the_bound(contact.user)
+    with mock.patch("storefront.tasks.email_send.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            signin_link_request(login="carlos", client_ip="192.0.2.9")
+        # Stored with the link, in the same transaction; nothing queued yet
+        assert SignInLink.objects.count() == 1 and OutboundEmail.objects.count() == 1
+        assert delay.call_count == 0 and len(callbacks) == 1
+        callbacks[0]()
+    delay.assert_called_once_with(OutboundEmail.objects.get().pk)

@@ -114,13 +114,15 @@ def _take(key_sql: str, key_params: list, hour: int) -> str | None:
     """Add one to the count of the key `key_sql` computes, unless its hour's count is at the bound;
     the key counted, or None when the bound is spent. One statement: atomic on PostgreSQL and SQLite."""
     table = connection.ops.quote_name(SignInGuesses._meta.db_table)
+    # Only the table's quoted name and `key_sql` (a placeholder, or a query the ORM compiled with
+    # placeholders) go into the text; every value is a parameter.
     sql = (
-        f'INSERT INTO {table} ("key", "hour", "guesses") VALUES ({key_sql}, %s, 1) '
-        f'ON CONFLICT ("key") DO UPDATE SET '
+        f'INSERT INTO {table} ("key", "hour", "guesses") VALUES ({key_sql}, %s, 1) '  # nosec B608
+        'ON CONFLICT ("key") DO UPDATE SET '
         f'"guesses" = CASE WHEN {table}."hour" = excluded."hour" THEN {table}."guesses" + 1 ELSE 1 END, '
-        f'"hour" = excluded."hour" '
+        '"hour" = excluded."hour" '
         f'WHERE {table}."hour" <> excluded."hour" OR {table}."guesses" < %s '
-        f'RETURNING "key"'
+        'RETURNING "key"'
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*key_params, hour, settings.SIGNIN_GUESSES_PER_HOUR])

@@ -27,9 +27,11 @@ RUN pip install . && rm -rf build *.egg-info
 COPY . .
 
 # Static files are collected into the image; the key exists only for this build step and the
-# manifest storage (DEBUG off) writes the hashed names the running store asks for.
-RUN SECRET_KEY=collectstatic-build-only-key DEBUG=0 python manage.py collectstatic --noinput \
-    && SECRET_KEY=collectstatic-build-only-key DEBUG=0 python manage.py compilemessages -v 0
+# manifest storage (DEBUG off) writes the hashed names the running store asks for. The build has no
+# Redis and needs none: LOCAL_CACHE lets these two commands start without REDIS_URL (the running store
+# refuses to).
+RUN SECRET_KEY=collectstatic-build-only-key DEBUG=0 LOCAL_CACHE=1 python manage.py collectstatic --noinput \
+    && SECRET_KEY=collectstatic-build-only-key DEBUG=0 LOCAL_CACHE=1 python manage.py compilemessages -v 0
 
 # The code stays owned by root: the store's processes only read it.
 # Price List files are written by the worker and served by web: a volume both mount, owned by the app user.

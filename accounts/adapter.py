@@ -11,12 +11,22 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
 from accounts.selectors import totp_required
-from accounts.signin import GuessesSpent, signin_guess_take
+from accounts.signin import LINK_GRANT_SESSION, GuessesSpent, signin_guess_take
 from storefront.emails import email_store
 
 
 class StoreAccountAdapter(DefaultAccountAdapter):
     """allauth, the store's way: no self sign-up, and its emails go through the store's outbox."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The account's bound of guesses (accounts.signin), whatever the address: the same words for a
+        # name nobody has, which is counted the same.
+        "guesses_spent": _(
+            "Too many wrong passwords or codes were tried for this user in the last hour. To protect it, "
+            "they are not being checked for now."
+        ),
+    }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Contacts are created by their account administrator; new resellers become customers.
@@ -30,7 +40,7 @@ class StoreAccountAdapter(DefaultAccountAdapter):
         try:
             usage = signin_guess_take(request=request, login=login)
         except GuessesSpent:
-            raise self.validation_error("too_many_login_attempts") from None
+            raise self.validation_error("guesses_spent") from None
         try:
             user = super().authenticate(request, **credentials)
         except Exception:
@@ -39,6 +49,11 @@ class StoreAccountAdapter(DefaultAccountAdapter):
         if user is not None:
             usage.rollback()
         return user
+
+    def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        super().login(request, user)
+        # A sign-in through a sign-in link is complete: its tries no longer stand in for the account's.
+        request.session.pop(LINK_GRANT_SESSION, None)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = context.get("request")

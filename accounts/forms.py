@@ -23,7 +23,16 @@ from accounts.selectors import user_has_totp
 from accounts.services import ContactData
 
 
-class SignInForm(allauth_forms.LoginForm):
+class _GuessesSpentMixin:
+    """Whether the form was refused because the account's bound of guesses is spent: the page then
+    offers a sign-in link by email (accounts.signin)."""
+
+    @property
+    def guesses_spent(self) -> bool:
+        return any(error.code == "guesses_spent" for errors in self.errors.as_data().values() for error in errors)
+
+
+class SignInForm(_GuessesSpentMixin, allauth_forms.LoginForm):
     """Sign in with the user id or the email."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -36,7 +45,23 @@ class SignInForm(allauth_forms.LoginForm):
             self.fields["remember"].label = _("Keep me signed in")
 
 
-class BackOfficeSignInForm(AdminAuthenticationForm):
+class SignInLinkRequestForm(forms.Form):
+    """Ask for a sign-in link by email: the user id or the email of the user whose sign-in is paused."""
+
+    login = forms.CharField(label=_("User ID or email"), max_length=254)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].widget.attrs.update({"autocomplete": "username"})
+
+
+class SignInLinkPasswordForm(forms.Form):
+    """The sign-in link's page: the password of the link's user."""
+
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class BackOfficeSignInForm(_GuessesSpentMixin, AdminAuthenticationForm):
     """The back office's sign-in: the same counts of wrong passwords as the store's (per address, per
     name, per account), through allauth's adapter instead of a bare `authenticate()`.
 
@@ -72,14 +97,14 @@ class _CountedCodeMixin:
         try:
             usage = signin_guess_take(request=request, user=self.user)
         except GuessesSpent:
-            raise get_adapter(request).validation_error("too_many_login_attempts") from None
+            raise get_adapter(request).validation_error("guesses_spent") from None
         # A wrong code (a ValidationError) keeps its place taken.
         code = super().clean_code()
         usage.rollback()
         return code
 
 
-class AuthenticatorCodeForm(_CountedCodeMixin, mfa_forms.AuthenticateForm):
+class AuthenticatorCodeForm(_GuessesSpentMixin, _CountedCodeMixin, mfa_forms.AuthenticateForm):
     """Sign in, second step: the six-digit code of the authenticator app."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -151,7 +176,7 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         try:
             usage = signin_guess_take(request=context.request, user=self.user)
         except GuessesSpent:
-            raise get_adapter().validation_error("too_many_login_attempts") from None
+            raise get_adapter().validation_error("guesses_spent") from None
         password = super().clean_oldpassword()
         usage.rollback()
         return password
@@ -170,7 +195,7 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         # The new password ends every other session (their stored hash no longer matches), and the
         # holder, who proved itself by its mailbox, gets its account's bound of guesses back.
         super().save()
-        signin_guesses_clear(request=context.request, user=self.user)
+        signin_guesses_clear(user=self.user)
 
 
 class ContactForm(forms.Form):

@@ -241,6 +241,48 @@ class VerificationCode(models.Model):
         indexes = [models.Index(fields=["contact", "created_at"], name="code_contact_created")]
 
 
+class SignInGuesses(models.Model):
+    """Wrong passwords and codes counted for one account (or one name nobody has) in one clock hour.
+
+    Kept in the database, not the cache, so the bound holds while Redis is down (accounts.signin). One
+    row per key, reused hour after hour: `hour` names the hour its count belongs to.
+    """
+
+    # "user:<id>", or "login:<sha256 of the name>" for a name no user has.
+    key = models.CharField(max_length=80, unique=True)
+    # Hours since the epoch (UTC): a count of another hour is a count of zero.
+    hour = models.BigIntegerField()
+    guesses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sign-in guesses")
+        verbose_name_plural = _("sign-in guesses")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.guesses} in hour {self.hour}"
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link emailed to a user whose sign-in is paused after too many wrong passwords.
+
+    The link leads to a page that asks for the password, with a few tries of its own. Only a keyed hash
+    of its secret is kept, bound to the user and to the password hash it was sent under: a new password
+    voids it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        indexes = [models.Index(fields=["user", "created_at"], name="signinlink_user_created")]
+
+
 class Registration(models.Model):
     """"Become a Customer": a company's application, reviewed by the back office."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views, views_registration
+from accounts import views, views_registration, views_signin
 
 app_name = "accounts"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("activate/<str:token>/code/", views.contact_activate_code, name="contact-activate-code"),
     path("activate/<str:token>/password/", views.contact_activate_password, name="contact-activate-password"),
     path("validate-email/<str:token>/", views.email_validate, name="email-validate"),
+    path("sign-in-link/", views_signin.signin_link_request, name="signin-link-request"),
+    path("sign-in-link/sent/", views_signin.signin_link_sent, name="signin-link-sent"),
+    path("sign-in-link/key/<str:key>/", views_signin.signin_link, name="signin-link"),
+    path("sign-in-link/password/", views_signin.signin_link_password, name="signin-link-password"),
     path("become-a-customer/", views_registration.become_customer, name="become-customer"),
     path("become-a-customer/sent/", views_registration.registration_done, name="registration-done"),
     path("request-access/", views_registration.request_access, name="request-access"),

@@ -36,6 +36,9 @@ def _environment(url: str) -> None:
     os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
     os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    # The pages are measured in this one process: without a Redis, its cache may be its own memory.
+    if not os.environ.get("REDIS_URL"):
+        os.environ.setdefault("LOCAL_CACHE", "1")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

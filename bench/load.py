@@ -64,6 +64,7 @@ TEST_ONLY_ENV = (
     "EMAIL_BACKEND",
     "CELERY_TASK_ALWAYS_EAGER",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "LOCAL_CACHE",
 )
 # The accounts the resellers buy for: country, currency, price list, credit limit (no credit used).
 LOAD_ACCOUNTS = [
@@ -477,8 +478,9 @@ def run(users: Sequence[int] = (8, 32), seconds: int = 60, database_url: str | N
     static_root = workdir / "static"
     port = _free_port()
     env = production_env(database_url=database_url, redis_url=redis_url, static_root=static_root, site_url=f"http://127.0.0.1:{port}")
-    # Preparing runs tasks in the process and keeps emails in memory: the demo's emails go nowhere.
-    prepare_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "1", "REDIS_URL": ""}
+    # Preparing runs tasks in the process and keeps emails in memory: the demo's emails go nowhere. It is
+    # one process with nothing to share: its cache is its own memory, not the store's Redis.
+    prepare_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "1", "REDIS_URL": "", "LOCAL_CACHE": "1"}
     started: list[Process] = []
     results: list[dict] = []
     try:

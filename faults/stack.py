@@ -98,7 +98,11 @@ class Stack:
         self.sink.start()
         env = self.env()
         # Preparing runs tasks in the process and keeps emails in memory: the demo's emails go nowhere.
-        prepare_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "1", "REDIS_URL": "", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        # One process with nothing to share: its cache is its own memory, not the store's Redis.
+        prepare_env = {
+            **env, "CELERY_TASK_ALWAYS_EAGER": "1", "REDIS_URL": "", "LOCAL_CACHE": "1",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        }
         _say(f"preparing {self.database_url.rsplit('/', 1)[1]}: migrate, seed_demo, {resellers} resellers, collectstatic")
         database_create(self.database_url, marker="faults")
         _manage(["migrate", "--noinput", "-v", "0"], prepare_env, "migrate")

@@ -2,16 +2,25 @@
 
 Sessions are read through the cache and written through to the database (cached_db), and the
 throttles count in it: with Django's own RedisCache, every request would fail while Redis is down,
-Finish order included. Here a connection error or timeout is logged and answered like an empty cache:
-get() gives the default, add()/set() store nothing, incr()/decr() raise ValueError (a missing key).
-The throttles therefore let requests through while Redis is down (they fail open; the database's
-constraints and locks do not depend on the cache), and sessions are read from the database.
+Finish order included. Here a connection error or timeout is logged and answered like an empty cache
+that keeps nothing: get() gives the default, add() succeeds and set() stores nothing, incr()/decr()
+raise ValueError (a missing key). The throttles therefore let requests through while Redis is down
+(they fail open; allauth's sign-in limits take a lock with add(), which an empty cache grants), and
+sessions are read from the database. What must hold during an outage does not live here: the credit
+and stock limits are row locks, and the bound on guessing an account's password is counted in the
+database (accounts.signin).
+
+Once Redis is found unreachable, this process answers from the empty cache at once for RETRY_AFTER
+seconds before it tries Redis again: with Redis frozen, each of a request's cache calls would
+otherwise wait REDIS_TIMEOUT (a sign-in makes a dozen).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -21,86 +30,63 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+RETRY_AFTER = 5.0
+T = TypeVar("T")
 
-
-def _unreachable(operation: str, exc: Exception) -> None:
-    logger.warning("Cache unreachable (%s: %s): %s answered as a miss", type(exc).__name__, exc, operation)
+# Per process, per Redis: until when (time.monotonic()) Redis counts as unreachable.
+_down_until: dict[str, float] = {}
 
 
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, answering like an empty cache when Redis cannot be reached."""
 
-    def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+    def _attempt(self, operation: str, call: Callable[[], T], empty: Callable[[], T]) -> T:
+        """`call()` against Redis, or `empty()` (the empty cache's answer) while Redis is unreachable."""
+        where = ",".join(self._servers)
+        if time.monotonic() < _down_until.get(where, 0.0):
+            return empty()
         try:
-            return super().add(key, value, timeout, version)
+            return call()
         except UNREACHABLE as exc:
-            _unreachable("add", exc)
-            return False
+            _down_until[where] = time.monotonic() + RETRY_AFTER
+            logger.warning(
+                "Cache unreachable (%s: %s): %s answered as a miss, and every call for %ss",
+                type(exc).__name__, exc, operation, RETRY_AFTER,
+            )
+            return empty()
+
+    def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self._attempt("add", lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), lambda: True)
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as exc:
-            _unreachable("get", exc)
-            return default
+        return self._attempt("get", lambda: super(ResilientRedisCache, self).get(key, default, version), lambda: default)
 
     def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE as exc:
-            _unreachable("set", exc)
+        self._attempt("set", lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), lambda: None)
 
     def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as exc:
-            _unreachable("touch", exc)
-            return False
+        return self._attempt("touch", lambda: super(ResilientRedisCache, self).touch(key, timeout, version), lambda: False)
 
     def delete(self, key: str, version: int | None = None) -> bool:
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as exc:
-            _unreachable("delete", exc)
-            return False
+        return self._attempt("delete", lambda: super(ResilientRedisCache, self).delete(key, version), lambda: False)
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as exc:
-            _unreachable("get_many", exc)
-            return {}
+        return self._attempt("get_many", lambda: super(ResilientRedisCache, self).get_many(keys, version), dict)
 
     def has_key(self, key: str, version: int | None = None) -> bool:
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as exc:
-            _unreachable("has_key", exc)
-            return False
+        return self._attempt("has_key", lambda: super(ResilientRedisCache, self).has_key(key, version), lambda: False)
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as exc:
-            _unreachable("incr", exc)
-            raise ValueError(f"Key '{key}' not found (the cache is unreachable)") from exc
+        def missing() -> int:
+            raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
+
+        return self._attempt("incr", lambda: super(ResilientRedisCache, self).incr(key, delta, version), missing)
 
     def set_many(self, data: dict[str, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[str]:
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as exc:
-            _unreachable("set_many", exc)
-            return list(data)
+        return self._attempt("set_many", lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), lambda: list(data))
 
     def delete_many(self, keys: Any, version: int | None = None) -> None:
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE as exc:
-            _unreachable("delete_many", exc)
+        self._attempt("delete_many", lambda: super(ResilientRedisCache, self).delete_many(keys, version), lambda: None)
 
     def clear(self) -> bool:
-        try:
-            return super().clear()
-        except UNREACHABLE as exc:
-            _unreachable("clear", exc)
-            return False
+        return self._attempt("clear", lambda: super(ResilientRedisCache, self).clear(), lambda: False)

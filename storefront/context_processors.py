@@ -19,6 +19,7 @@ def store(request: HttpRequest) -> dict:
         "STORE_NAME": settings.STORE_NAME,
         "contact": getattr(request, "contact", None),
         "PASSWORD_RESET_HOURS": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "SIGNIN_LINK_MINUTES": int(settings.SIGNIN_LINK_TTL.total_seconds() // 60),
         "country": getattr(request, "country", settings.STORE_DEFAULT_COUNTRY),
         "COUNTRY_CHOICES": COUNTRY_CHOICES,
     }

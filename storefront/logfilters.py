@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 import re
 
-# The path segment after these carries a secret: reset keys, contact invitation and email links.
-_SECRET_PATH = re.compile(r"(/(?:password/reset/key|activate|confirm|validate-email)/)[^/\s?\"']+")
+# The path segment after these carries a secret: reset keys, contact invitation and email links,
+# sign-in links.
+_SECRET_PATH = re.compile(r"(/(?:password/reset/key|activate|confirm|validate-email|sign-in-link/key)/)[^/\s?\"']+")
 _SECRET_QUERY = re.compile(r"([?&](?:key|token|code|password|sessionid|secret)=)[^&\s\"']+", re.IGNORECASE)
 MASK = "[redacted]"
 

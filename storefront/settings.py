@@ -177,15 +177,23 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
-# Guessing is bounded per account whatever the address: at most 100 wrong passwords or authenticator
-# codes for one account in any hour (accounts.signin), however many addresses and names (user id,
-# email) they come from. allauth's defaults (10 a minute per address, 5 per 5 minutes per name) let
-# through 600 an hour from each address and 60 for each of the account's two names. Per address: 10 a
-# minute and 30 an hour; per name: 5 in 5 minutes.
+# Guessing is bounded per account whatever the address: at most SIGNIN_GUESSES_PER_HOUR wrong passwords
+# or authenticator codes for one account in each clock hour (accounts.signin, counted in the database so
+# the bound holds while Redis is down), however many addresses and names (user id, email) they come
+# from. allauth's limits below count in the cache, and let everything through while Redis is down: per
+# address, 10 a minute and 30 an hour; per name, 5 in 5 minutes (allauth's defaults, 10 a minute per
+# address, would let 600 an hour through from each address).
+SIGNIN_GUESSES_PER_HOUR = 100
+# While an account's bound is spent, its holder can ask for a sign-in link by email: it works once,
+# for SIGNIN_LINK_TTL, and allows SIGNIN_LINK_TRIES passwords (and codes) of its own; at most
+# SIGNIN_LINKS_PER_HOUR links per user an hour, and SIGNIN_LINK_REQUESTS_PER_IP_PER_HOUR requests per address.
+SIGNIN_LINK_TTL = timedelta(minutes=15)
+SIGNIN_LINK_TRIES = 5
+SIGNIN_LINKS_PER_HOUR = 3
+SIGNIN_LINK_REQUESTS_PER_IP_PER_HOUR = 10
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,30/h/ip,5/5m/key",
-    "login_failed_account": "100/h/key",
     "reset_password": "20/m/ip,5/h/key",
     "reset_password_from_key": "20/m/ip,60/h/ip",
     "change_password": "10/m/user",
@@ -218,9 +226,18 @@ MFA_TOTP_ISSUER = STORE_NAME
 # too (RFC 6238's one step). Three right codes in a million, at 100 guesses an hour at most.
 MFA_TOTP_TOLERANCE = 1
 
-# Caches back allauth's rate limits; Redis when there is one, so every web process shares them.
+# The cache holds the per-address rate limits and the sessions' read copies; with DEBUG off it must be
+# Redis, shared by every web process. A cache in each process's memory (LOCAL_CACHE) is for
+# development and for a single process with nothing to share: the test suite, a build step.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "2"))
+LOCAL_CACHE = env_bool("LOCAL_CACHE", DEBUG)
+if not REDIS_URL and not LOCAL_CACHE:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off: without Redis each web process would keep its own cache, "
+        "so the per-address sign-in limits and the other throttles would count per process, not for the store. "
+        "(A single process with nothing to share, such as a build step, may set LOCAL_CACHE=1 instead.)"
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -329,6 +346,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "search-words-refresh": {
         "task": "catalog.tasks.search_words_refresh_task",
+        "schedule": timedelta(days=1),
+    },
+    "signin-records-purge": {
+        "task": "accounts.tasks.signin_records_purge_task",
         "schedule": timedelta(days=1),
     },
 }

@@ -1,7 +1,15 @@
 """Limits on how often anyone may do something (per client IP, per email), counted in the shared cache.
 
-The cache is Redis in production and per process in development and tests; every web process counts in
-the same place, so the limits hold however many processes serve the store.
+The cache is Redis in production (the settings refuse to start without it) and per process in
+development and tests; every web process counts in the same place, so the limits hold however many
+processes serve the store.
+
+While Redis is down these limits, like allauth's per-address sign-in limits, count nothing: they fail
+open (storefront.cache). That is a choice: they cap the volume of forms, emails and sign-in attempts
+from one address, which an outage of minutes lets through for minutes, while failing closed would
+refuse every visitor's form and every sign-in for as long as Redis is down. No secret depends on them:
+what bounds guessing is kept in the database and holds during an outage (the account's wrong passwords
+and codes, accounts.signin; the tries of an activation code; the sign-in links sent per user).
 """
 
 from __future__ import annotations

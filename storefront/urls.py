@@ -11,8 +11,10 @@ from storefront.country import country_set
 
 admin.site.site_header = format_lazy("{} · {}", settings.STORE_NAME, _("back office"))
 admin.site.site_title = admin.site.site_header
-# The back office's sign-in counts wrong passwords like the store's does.
+# The back office's sign-in counts wrong passwords like the store's does, and offers the same sign-in
+# link while the account's bound is spent.
 admin.site.login_form = BackOfficeSignInForm
+admin.site.login_template = "admin/backoffice_login.html"
 
 urlpatterns = [
     path("", views.home, name="home"),

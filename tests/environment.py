@@ -9,6 +9,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+# One process: without REDIS_URL its cache may be its own memory (production refuses to start so).
+os.environ.setdefault("LOCAL_CACHE", "1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")

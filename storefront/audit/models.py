@@ -39,6 +39,7 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         SIGN_IN = "sign_in", _("signed in")
         SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
+        SIGN_IN_LINK_SENT = "sign_in_link_sent", _("sign-in link sent")
         SIGN_OUT = "sign_out", _("signed out")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password reset")

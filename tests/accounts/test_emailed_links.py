@@ -18,6 +18,7 @@ from accounts.services import ContactData
 from orders import invoices
 from storefront.models import OutboundEmail
 from licensing.models import LicenceOrder
+from tests.accounts.test_signin_link import spend_the_bound
 from tests.licensing.conftest import held_order, licensing_contact, place_vl, vl_catalog, vl_order_in  # noqa: F401 - fixtures
 
 # Links whose token is itself the credential, sent to one mailbox, single use: they ask for the next
@@ -27,6 +28,7 @@ TOKEN_ROUTES = {
     "accounts:contact-activate",
     "accounts:email-validate",
     "account_reset_password_from_key",
+    "accounts:signin-link",
 }
 # Pages for everyone: they show no account's data.
 PUBLIC_ROUTES = {"account_login", "account_reset_password", "accounts:request-access", "home"}
@@ -49,6 +51,9 @@ def emails_and_pdfs(held_order, vl_order_in, admin_contact, back_office, sales_e
         actor=admin_contact, account=admin_contact.account, data=ContactData(first_name="Nora", last_name="Nuevo", email="nora@acme.test")
     )
     Client().post(reverse("account_reset_password"), {"user_id": "carlos", "email": "carlos@acme.test"})
+    # A sign-in link, for a contact whose sign-in is paused (its guesses of the hour spent)
+    spend_the_bound(admin_contact.user)
+    Client().post(reverse("accounts:signin-link-request"), {"login": admin_contact.user.email})
     texts = [f"{e.body_text}\n{e.body_html}" for e in OutboundEmail.objects.all()]
     pdf = invoices.invoice_pdf_render(invoice=invoice)
     texts.append("\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))

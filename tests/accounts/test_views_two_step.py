@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
 from django.test import Client
@@ -13,6 +14,9 @@ from django.urls import reverse
 
 from accounts.models import ContactEvent
 from tests.accounts.factories import PASSWORD
+
+# The refusal once the account's bound of guesses is spent (accounts.signin).
+GUESSES_SPENT = "Too many wrong passwords or codes were tried for this user"
 
 
 def code_for(secret: str, *, shift: int = 0) -> str:
@@ -89,7 +93,16 @@ def test_signing_in_with_the_app_asks_for_its_code_after_the_password(client, co
     assert "Carlos" in client.get(reverse("home")).content.decode()
 
 
-def test_wrong_codes_alone_stop_at_100_an_hour(client, contact, settings, capsys):
+@pytest.fixture
+def within_one_clock_hour():
+    # The account's bound counts in clock hours: these tests run well inside one.
+    from tests.accounts.test_signin_guessing import next_hour
+
+    with time_machine.travel(next_hour(), tick=False):
+        yield
+
+
+def test_wrong_codes_alone_stop_at_100_an_hour(client, contact, settings, capsys, within_one_clock_hour):
     # Only the account's bound is left on: allauth's per-address and per-name counts would stop the
     # guesser sooner, and this test measures the bound that holds whatever the addresses.
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": ""}
@@ -99,15 +112,15 @@ def test_wrong_codes_alone_stop_at_100_an_hour(client, contact, settings, capsys
     for n in range(110):
         page = client.post(reverse("mfa_authenticate"), {"code": wrong_code(secret)}, REMOTE_ADDR=f"10.1.{n // 200}.{n % 200}")
         text = page.content.decode()
-        outcomes.append("refused" if "Too many failed login attempts" in text else "checked" if "Incorrect code" in text else "?")
+        outcomes.append("refused" if GUESSES_SPENT in text else "checked" if "Incorrect code" in text else "?")
     right = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
     with capsys.disabled():
         print(f"\n[per-account bound, codes] 110 wrong codes: {outcomes.count('checked')} checked, {outcomes.count('refused')} refused")
     assert outcomes.count("checked") == 100 and outcomes.count("refused") == 10
-    assert "Too many failed login attempts" in right.content.decode()
+    assert GUESSES_SPENT in right.content.decode()
 
 
-def test_wrong_passwords_and_wrong_codes_share_the_bound(client, contact, settings):
+def test_wrong_passwords_and_wrong_codes_share_the_bound(client, contact, settings, within_one_clock_hour):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": ""}
     secret = with_totp(contact)
     # Given 60 wrong passwords
@@ -120,7 +133,7 @@ def test_wrong_passwords_and_wrong_codes_share_the_bound(client, contact, settin
     # When the right code comes
     response = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
     # Then it is refused unchecked: 100 wrong guesses of either kind were checked
-    assert "Too many failed login attempts" in response.content.decode()
+    assert GUESSES_SPENT in response.content.decode()
 
 
 # --- required for the account's administrators ----------------------------------------------------

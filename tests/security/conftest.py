@@ -35,6 +35,7 @@ def public_ids(catalog) -> dict[str, str]:
         "event": str(event.pk),
         "reset_uid": "1",
         "reset_key": "not-a-key",
+        "signin_key": "1-not-a-key",
     }
 
 

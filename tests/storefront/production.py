@@ -33,9 +33,15 @@ def compose_command(service: str) -> list[str]:
     return as_argv(load_compose()["services"][service]["command"])
 
 
+# Production always has a Redis (the settings refuse to start without one). Reading the settings and
+# `check --deploy` do not connect to it; the tests that run processes pass the Redis they use.
+PRODUCTION_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
 def production_env(**overrides: str) -> dict[str, str]:
-    """This process's environment without the test-only values, DEBUG off and a fresh strong key."""
+    """This process's environment without the test-only values, DEBUG off, a fresh strong key and a Redis."""
     env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_ENV}
+    env["REDIS_URL"] = env.get("REDIS_URL") or PRODUCTION_REDIS_URL
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),

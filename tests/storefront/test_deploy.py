@@ -229,3 +229,54 @@ def test_deploy_check_catches_the_test_relaxations() -> None:
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "security.W008" in output and "security.W012" in output, output
+
+
+READ_CACHE = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+
+
+def _without_redis(**overrides: str) -> dict[str, str]:
+    env = production_env(**overrides)
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def test_production_refuses_to_start_without_redis() -> None:
+    """Without REDIS_URL every process would keep its own cache, and the per-address limits would count
+    per process: the settings refuse, saying why."""
+    for command in ([sys.executable, "-c", READ_CACHE], [sys.executable, "manage.py", "check"]):
+        result = subprocess.run(command, cwd=ROOT, env=_without_redis(), capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: REDIS_URL must be set when DEBUG is off" in result.stderr, result.stderr[-2000:]
+    # An empty value is no Redis either
+    result = subprocess.run([sys.executable, "-c", READ_CACHE], cwd=ROOT, env=_without_redis(REDIS_URL=""), capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "REDIS_URL must be set" in result.stderr
+
+
+def test_production_with_redis_uses_the_resilient_redis_cache() -> None:
+    result = subprocess.run([sys.executable, "-c", READ_CACHE], cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "storefront.cache.ResilientRedisCache"
+
+
+def test_compose_gives_every_app_service_redis(services: dict[str, Any]) -> None:
+    """migrate included: every process started from the image runs the production settings."""
+    app_services = {name: spec for name, spec in services.items() if spec.get("image") == "storefront:latest"}
+    assert {"migrate", *APP_SERVICES} <= set(app_services)
+    for name, spec in app_services.items():
+        assert str(spec["environment"]["REDIS_URL"]).startswith("redis://"), name
+
+
+def test_the_images_build_step_collects_static_files_without_redis(tmp_path) -> None:
+    """The Dockerfile's collectstatic step, with the variables it sets and no Redis in sight."""
+    collectstatic = next(args for kw, args in dockerfile_instructions() if kw == "RUN" and "collectstatic" in args)
+    step = collectstatic.split("&&")[0].split()
+    assignments = dict(word.split("=", 1) for word in step[: step.index("python")])
+    assert assignments.get("LOCAL_CACHE") == "1" and "REDIS_URL" not in assignments
+    env = _without_redis(STATIC_ROOT=str(tmp_path / "static"))
+    env.pop("SECRET_KEY")
+    env.update(assignments)
+    result = subprocess.run(
+        [sys.executable, *step[step.index("python") + 1 :], "-v", "0"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -125,11 +125,35 @@ def test_the_cache_answers_like_an_empty_one_when_redis_is_unreachable():
     cache = ResilientRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
     assert cache.get("k", "default") == "default"
     cache.set("k", 1)
-    assert cache.add("k", 1) is False and cache.get_many(["k"]) == {} and cache.delete("k") is False
+    # An empty cache grants add() (so a lock taken through it, like allauth's rate limits', is granted:
+    # the limits fail open instead of refusing every sign-in), and keeps nothing
+    assert cache.add("k", 1) is True and cache.get_many(["k"]) == {} and cache.delete("k") is False
     with pytest.raises(ValueError):
         cache.incr("k")
     with pytest.raises(ValueError):
         cache.decr("k")
+
+
+def test_once_redis_is_unreachable_the_cache_waits_before_trying_it_again(monkeypatch):
+    """With Redis frozen every call would wait for its timeout: after one failure, the process answers
+    from the empty cache at once for a few seconds."""
+    from django.core.cache.backends.redis import RedisCache
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from storefront import cache as cache_module
+
+    clock = [1000.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: clock[0])
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {})
+    with mock.patch.object(RedisCache, "get", side_effect=RedisTimeoutError("frozen")) as redis_get:
+        assert [cache.get("k", "default") for _ in range(20)] == ["default"] * 20
+        assert redis_get.call_count == 1
+        clock[0] += cache_module.RETRY_AFTER + 0.1
+        assert cache.get("k", "default") == "default"
+        assert redis_get.call_count == 2
+    with mock.patch.object(RedisCache, "get", return_value="stored"):
+        clock[0] += cache_module.RETRY_AFTER + 0.1
+        assert cache.get("k", "default") == "stored"
 
 
 READ_SETTINGS = """

@@ -7,7 +7,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test faults audit bench install install-dev system-deps browser-deps messages migrate demo check clean
+.PHONY: run test faults reliability audit bench install install-dev system-deps browser-deps messages migrate demo check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,10 +59,22 @@ test: install-dev messages
 # The fault suite (faults/, about 4 minutes): its own PostgreSQL database (storefront_faults, dropped
 # and created), Redis on a free port, gunicorn, a Celery worker and beat under production settings, and
 # an SMTP sink on loopback; it breaks each in turn while resellers order, then checks the ledger and
-# counts the emails at the sink. Fails on any lost, duplicated or unsent order or email.
+# counts the emails at the sink. Fails on any lost, duplicated or unsent order or email (figures and
+# guarantees in docs/reliability.md).
 # FAULTS_ARGS="--only redis,db-killed --redis-down-seconds 60" narrows or lengthens it.
 faults: install-dev messages
 	$(BIN)/python -m faults $(FAULTS_ARGS)
+
+# The reliability load (bench/reliability.py, about 3.5 minutes; not run by .ci/run): 50 resellers in
+# pairs sharing tight credit lines, all after a few scarce products, a fifth of their Finish orders
+# pressed twice, for 2 minutes against gunicorn (2 workers), the Celery workers and beat under
+# production settings, on its own PostgreSQL database (storefront_reliability, dropped and created)
+# and Redis database 11 (emptied), mail to an SMTP sink on loopback. Then the ledger: no 5xx, no lost
+# or duplicated order, no credit limit or stock passed, every order's email received once; it fails
+# on any broken invariant. docs/reliability.md has its figures and the fault suite's.
+# RELIABILITY_ARGS="--users 20 --seconds 60" changes its size.
+reliability: install-dev messages
+	$(BIN)/python -m bench.reliability $(RELIABILITY_ARGS)
 
 # Code and supply chain, run by .ci/run before the suite: bandit fails on any high-severity finding
 # (configured in pyproject.toml: tests/ and .venv are skipped); pip-audit fails on a known vulnerability

@@ -183,7 +183,10 @@ def ledger_snapshot() -> dict[str, Any]:
 
 
 def ledger_check(before: dict[str, Any], answered: list[dict[str, str]], email_wait: float = 60.0) -> dict[str, Any]:
-    """After a run: one order per answered Finish order, none duplicated, stock and credit consistent."""
+    """After a run: one order per answered Finish order, none duplicated, stock and credit consistent.
+
+    Stock and credit are checked against the orders still open: a cancelled order gave its units and
+    its credit back (the reliability load cancels some; this load never does)."""
     from collections import Counter
     from decimal import Decimal
 
@@ -219,21 +222,22 @@ def ledger_check(before: dict[str, Any], answered: list[dict[str, str]], email_w
     if Stock.objects.filter(quantity__lt=0).exists():
         problems.append("negative stock")
     lines = OrderLine.objects.filter(order__in=orders)
+    open_orders = orders.exclude(state=Order.State.CANCELLED)
     short = lines.annotate(allocated=Sum("allocations__quantity")).exclude(allocated=F("quantity")).count()
     if short:
         problems.append(f"{short} order lines whose stock allocations do not add up to their amount")
     taken: Counter[str] = Counter()
-    for row in StockAllocation.objects.filter(line__order__in=orders).values("line__product_id", "warehouse_id", "quantity"):
+    for row in StockAllocation.objects.filter(line__order__in=open_orders).values("line__product_id", "warehouse_id", "quantity"):
         taken[f"{row['line__product_id']}:{row['warehouse_id']}"] += row["quantity"]
     now = {f"{r['product_id']}:{r['warehouse_id']}": r["quantity"] for r in Stock.objects.values("product_id", "warehouse_id", "quantity")}
     drift = [key for key in set(before["stock"]) | set(taken) if before["stock"].get(key, 0) - now.get(key, 0) != taken.get(key, 0)]
     if drift:
         problems.append(f"{len(drift)} stock rows changed by other than their orders' allocations: {drift[:5]}")
 
-    # Credit: used within the limit, and grown by exactly the credit the run's orders took.
+    # Credit: used within the limit, and grown by exactly the credit the run's open orders took.
     credit_taken = {
         row["account__customer_code"]: row["taken"]
-        for row in orders.values("account__customer_code").annotate(taken=Sum("credit_taken"))
+        for row in open_orders.values("account__customer_code").annotate(taken=Sum("credit_taken"))
     }
     for account in Account.objects.filter(customer_code__startswith="LOAD-"):
         if account.credit_used > account.credit_limit:
@@ -445,16 +449,20 @@ def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
-def _load_redis_url() -> str:
+def _load_redis_url(db: int = LOAD_REDIS_DB) -> str:
+    """The machine's Redis (REDIS_URL's server), database `db`."""
     parts = urlsplit(os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
-    return urlunsplit(parts._replace(path=f"/{LOAD_REDIS_DB}"))
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
-def _drive(port: int, users: int, seconds: int, plan_path: Path, workdir: Path, started: list[Process]) -> dict[str, Any]:
-    """One run of the resellers, in a child process (see bench/locustfile.py for why)."""
+def _drive(
+    port: int, users: int, seconds: int, plan_path: Path, workdir: Path, started: list[Process], *, module: str = "bench.locustfile"
+) -> dict[str, Any]:
+    """One run of the resellers, in a child process (see bench/locustfile.py for why); `module` is the
+    one whose main() drives them (bench.contention for the reliability load)."""
     out = workdir / f"locust-{users}.json"
     argv = [
-        "bench.locustfile", "--host", f"http://127.0.0.1:{port}", "--users", str(users), "--seconds", str(seconds),
+        module, "--host", f"http://127.0.0.1:{port}", "--users", str(users), "--seconds", str(seconds),
         "--plan", str(plan_path), "--out", str(out),
     ]
     env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_ENV}

@@ -95,6 +95,15 @@ class Reseller(HttpUser):
     signed_in_count = 0
     window_open = gevent.event.Event()
 
+    @classmethod
+    def run_started(cls) -> None:
+        """A new run begins: a subclass forgets what it recorded in the last one."""
+
+    @classmethod
+    def run_figures(cls) -> dict[str, Any]:
+        """What a subclass recorded in the run, added to drive()'s figures."""
+        return {}
+
     def on_start(self) -> None:
         index = next(Reseller._numbers)
         self.username = self.plan["resellers"][index % len(self.plan["resellers"])]
@@ -123,14 +132,16 @@ class Reseller(HttpUser):
             raise TimeUp
 
     # Each step returns the page's text or raises StepFailed after marking the request failed.
-    def _get(self, path: str, name: str, landmark: str, *, last: bool = False, **kwargs: Any) -> str:
+    def _get(self, path: str, name: str, landmark: str | tuple[str, ...], *, last: bool = False, **kwargs: Any) -> str:
+        """GET a page that must show `landmark` (or one of several)."""
         if not last:
             self._on_time()
+        landmarks = (landmark,) if isinstance(landmark, str) else landmark
         with self.client.get(path, name=name, catch_response=True, timeout=REQUEST_TIMEOUT, **kwargs) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code} for {path}")
                 raise StepFailed(name)
-            if landmark not in response.text:
+            if not any(mark in response.text for mark in landmarks):
                 response.failure(f"{path} answered 200 without {landmark!r}: {errors_in(response.text)}")
                 raise StepFailed(name)
             response.success()
@@ -171,13 +182,24 @@ class Reseller(HttpUser):
         if not rows:
             raise StepFailed(LISTING)
         sku, _product_id = rnd.choice(rows)
+        self.add_to_cart(sku, rnd.randint(1, 3))
+        self._get("/buy/cart/", CART, "/buy/checkout/")
+        data = self.checkout_form()
+        location = self._post_redirect("/buy/checkout/", FINISH_ORDER, data, ORDER_PLACED_PATH)
+        # Answered with its order's page: the ledger looks for exactly this order.
+        number = ORDER_PLACED_PATH.match(location).group("number")
+        Reseller.placed.append({"username": self.username, "submission_key": data["submission_key"], "number": number})
+        # The round's last request is made even past the deadline: the order's page completes it.
+        self._get(location, ORDER_PLACED, number, last=True)
+
+    def add_to_cart(self, sku: str, quantity: int) -> None:
+        """The product's page, then its "Add to cart" as htmx posts it."""
         product_path = f"/catalog/p/{sku}/"
         page = self._get(product_path, PRODUCT, "product-buy")
-
         form = form_with(page, "product")
         if form is None:
             raise StepFailed(PRODUCT)
-        data = {**form.fields, "quantity": str(rnd.randint(1, 3))}
+        data = {**form.fields, "quantity": str(quantity)}
         headers = {
             # What htmx sends for the form's hx-post: the request marker, the target, the page and the
             # body's CSRF header.
@@ -197,19 +219,15 @@ class Reseller(HttpUser):
                 raise StepFailed(ADD_TO_CART)
             response.success()
 
-        self._get("/buy/cart/", CART, "/buy/checkout/")
+    def checkout_form(self) -> dict[str, str]:
+        """Generate Order: the Finish order form's fields as the store rendered them."""
         checkout = self._get("/buy/checkout/", GENERATE_ORDER, 'name="submission_key"')
         form = form_with(checkout, "submission_key")
         data = dict(form.fields)
         # The shipment types the account's country offers, as radios; credit is preselected.
-        data["shipment_type"] = rnd.choice(form.choices.get("shipment_type") or [""])
+        data["shipment_type"] = self.random.choice(form.choices.get("shipment_type") or [""])
         data.setdefault("payment_method", "credit")
-        location = self._post_redirect("/buy/checkout/", FINISH_ORDER, data, ORDER_PLACED_PATH)
-        # Answered with its order's page: the ledger looks for exactly this order.
-        number = ORDER_PLACED_PATH.match(location).group("number")
-        Reseller.placed.append({"username": self.username, "submission_key": data["submission_key"], "number": number})
-        # The round's last request is made even past the deadline: the order's page completes it.
-        self._get(location, ORDER_PLACED, number, last=True)
+        return data
 
 
 # --- running it -------------------------------------------------------------------------------------
@@ -240,12 +258,13 @@ def _ms(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def drive(*, host: str, users: int, seconds: float, plan: dict[str, Any]) -> dict[str, Any]:
+def drive(*, host: str, users: int, seconds: float, plan: dict[str, Any], user_class: type[Reseller] = Reseller) -> dict[str, Any]:
     """Run `users` resellers against host, headless: all sign in, then they shop for `seconds`.
 
     The overall figures (requests, throughput, percentiles) cover the timed window; the per-step
     figures include the sign-ins before it. Where the plan names the web server's process group, the
-    CPU gunicorn's workers spent in the window is measured too.
+    CPU gunicorn's workers spent in the window is measured too. `user_class` is Reseller or a
+    subclass (bench/contention.py's); the run's shared state stays on Reseller.
     """
     from bench.load import cpu_by_pid, cpu_spent
 
@@ -256,17 +275,26 @@ def drive(*, host: str, users: int, seconds: float, plan: dict[str, Any]) -> dic
     Reseller.window_open = gevent.event.Event()
     Reseller.deadline = float("inf")
     Reseller.wait_time = constant(float(plan.get("think", 0.0)))
+    user_class.run_started()
     window_start = float("inf")  # epoch seconds, as Locust stamps a request's start
     times: dict[str, list[float]] = {name: [] for name in STEPS}
     failed: dict[str, int] = {name: 0 for name in STEPS}
     in_window: list[float] = []
     window_failures = 0
     messages: dict[str, int] = {}
+    # Every answer by its status class, sign-ins included; "transport" is a request that got no answer
+    # (refused or reset connection, timeout), which Locust reports with status 0.
+    statuses: dict[str, int] = {}
 
-    env = Environment(user_classes=[Reseller], host=host)
+    env = Environment(user_classes=[user_class], host=host)
 
-    def on_request(name: str, response_time: float, exception: BaseException | None, start_time: float = 0.0, **_kwargs: Any) -> None:
+    def on_request(
+        name: str, response_time: float, exception: BaseException | None, start_time: float = 0.0, response: Any = None, **_kwargs: Any
+    ) -> None:
         nonlocal window_failures
+        status = getattr(response, "status_code", 0) or 0
+        kind = f"{status // 100}xx" if status else "transport"
+        statuses[kind] = statuses.get(kind, 0) + 1
         times.setdefault(name, []).append(response_time)
         if start_time >= window_start:
             in_window.append(response_time)
@@ -317,8 +345,12 @@ def drive(*, host: str, users: int, seconds: float, plan: dict[str, Any]) -> dic
             if times[name]
         },
         "errors": [{"message": text, "count": count} for text, count in sorted(messages.items(), key=lambda item: -item[1])],
+        "statuses": dict(sorted(statuses.items())),
+        "server_errors": statuses.get("5xx", 0),
+        "transport_errors": statuses.get("transport", 0),
         "orders_answered": len(Reseller.placed),
         "placed": list(Reseller.placed),
+        **user_class.run_figures(),
         "client_cpu_ms_per_request": _per_request(
             (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime), len(in_window)
         ),
@@ -332,7 +364,7 @@ def _per_request(cpu_seconds: float, requests: int) -> float | None:
     return round(1000 * cpu_seconds / requests, 1) if requests else None
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, user_class: type[Reseller] = Reseller) -> None:
     parser = argparse.ArgumentParser(description="Drive the resellers of a plan (started by bench.load).")
     parser.add_argument("--host", required=True)
     parser.add_argument("--users", type=int, required=True)
@@ -342,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with open(args.plan, encoding="utf-8") as stream:
         plan = json.load(stream)
-    result = drive(host=args.host, users=args.users, seconds=args.seconds, plan=plan)
+    result = drive(host=args.host, users=args.users, seconds=args.seconds, plan=plan, user_class=user_class)
     with open(args.out, "w", encoding="utf-8") as stream:
         json.dump(result, stream)
 

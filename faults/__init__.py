@@ -29,4 +29,8 @@ order's email, which at-most-once would.
 
 The suite shortens the outbox's timings so recovery fits in minutes (production's in brackets):
 EMAIL_TIMEOUT 2 s [20], sweep every 2 s [60], retry after 5 s [120], claim 20 s [300].
+
+The figures of a full run and what the store guarantees are in docs/reliability.md ("Faults"), beside
+the reliability load (bench/reliability.py), which runs on this suite's stack and sink without
+breaking anything: resellers contending for credit and stock, double submits.
 """

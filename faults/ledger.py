@@ -4,6 +4,8 @@ exactly once at the SMTP sink (counted by Message-ID), or refused for good where
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,18 @@ class Figures:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def copies_at_sink(sink: Any, message_ids: Iterable[str], *, copies_before: Counter, wait: float) -> Counter:
+    """How many times each message reached the sink since `copies_before`, once every one of
+    `message_ids` has arrived or `wait` seconds have passed (the email worker may still be sending)."""
+    expected = set(message_ids)
+    deadline = time.monotonic() + wait
+    while True:
+        copies = sink.copies() - copies_before
+        if all(copies[mid] for mid in expected) or time.monotonic() > deadline:
+            return copies
+        time.sleep(0.2)
 
 
 class Ledger:
@@ -72,12 +86,7 @@ class Ledger:
         figures.emails_expected = len(expected)
 
         sink = self.suite.stack.sink
-        deadline = time.monotonic() + email_wait
-        while True:
-            now_copies = sink.copies() - self.copies_before
-            if all(now_copies[mid] for mid in expected) or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
+        now_copies = copies_at_sink(sink, expected, copies_before=self.copies_before, wait=email_wait)
         figures.emails_sent = sum(1 for mid in expected if now_copies[mid])
         figures.duplicates = sum(n - 1 for n in now_copies.values() if n > 1)
         missing = [expected[mid].pk for mid in expected if not now_copies[mid]]

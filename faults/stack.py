@@ -5,6 +5,11 @@ The processes are started the way bench/load.py starts them (its helpers: the co
 docker-compose.yml, production settings, plain HTTP on loopback) with what the suite changes through
 the environment the settings read: mail to the sink, a short EMAIL_TIMEOUT, and an outbox sweep that
 runs every few seconds instead of every minute, so recovery fits in the suite's minutes.
+
+The reliability load (bench/reliability.py) runs on the same stack with three differences, each a
+field: its own marker (database, temporary directory, cache keys), a Redis it does not own (a
+database of the machine's Redis, not a redis-server of its own to stop), and production's outbox
+timings and email worker instead of the suite's short ones.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -27,6 +33,7 @@ from bench.load import (
     _compose_command,
     _free_port,
     _healthy,
+    _in_django,
     _manage,
     _start,
     _stop,
@@ -48,17 +55,28 @@ OUTBOX_RETRY_AFTER_SECONDS = 5  # [120]
 OUTBOX_CLAIM_SECONDS = 20  # [300]
 
 
-def _say(message: str) -> None:
-    print(f"[faults {time.strftime('%H:%M:%S')}] {message}", flush=True)
+def _say(message: str, who: str = "faults") -> None:
+    print(f"[{who} {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 @dataclass
 class Stack:
     database_url: str = DEFAULT_DATABASE_URL
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="storefront-faults-")))
+    # In the database's name (database_create refuses to drop another), the temporary directory, the
+    # cache keys and the progress lines.
+    marker: str = "faults"
+    # A Redis the stack uses but does not own (redis://host:port/db); None starts a redis-server of its
+    # own on a free port, which the faults stop and freeze.
+    external_redis_url: str | None = None
+    # The suite's short outbox timings and a 2-thread email worker (False: production's, from the
+    # settings' defaults and docker-compose.yml).
+    fast_outbox: bool = True
+    workdir: Path | None = None
     started: list[Process] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.workdir is None:
+            self.workdir = Path(tempfile.mkdtemp(prefix=f"storefront-{self.marker}-"))
         self.web_port = _free_port()
         self.redis_port = _free_port()
         self.sink = SmtpSink()
@@ -67,7 +85,7 @@ class Stack:
         self.worker: Process | None = None  # the email worker (worker-email), the one the faults stop and kill
         self.default_worker: Process | None = None  # the prefork worker of the default queue (the outbox sweep)
         self.beat: Process | None = None
-        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.redis_url = self.external_redis_url or f"redis://127.0.0.1:{self.redis_port}/0"
         self.base_url = f"http://127.0.0.1:{self.web_port}"
 
     # --- the environment ------------------------------------------------------------------------------
@@ -79,22 +97,26 @@ class Stack:
                 database_url=self.database_url, redis_url=self.redis_url, static_root=self.workdir / "static", site_url=self.base_url
             )
             env.update(
-                CACHE_KEY_PREFIX=f"storefront-faults-{secrets.token_hex(4)}",
+                CACHE_KEY_PREFIX=f"storefront-{self.marker}-{secrets.token_hex(4)}",
                 EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
                 EMAIL_HOST="127.0.0.1",
                 EMAIL_PORT=str(self.sink.port),
-                EMAIL_TIMEOUT=str(EMAIL_TIMEOUT),
-                OUTBOX_SWEEP_SECONDS=str(OUTBOX_SWEEP_SECONDS),
-                OUTBOX_RETRY_AFTER_SECONDS=str(OUTBOX_RETRY_AFTER_SECONDS),
-                OUTBOX_CLAIM_SECONDS=str(OUTBOX_CLAIM_SECONDS),
             )
+            if self.fast_outbox:
+                env.update(
+                    EMAIL_TIMEOUT=str(EMAIL_TIMEOUT),
+                    OUTBOX_SWEEP_SECONDS=str(OUTBOX_SWEEP_SECONDS),
+                    OUTBOX_RETRY_AFTER_SECONDS=str(OUTBOX_RETRY_AFTER_SECONDS),
+                    OUTBOX_CLAIM_SECONDS=str(OUTBOX_CLAIM_SECONDS),
+                )
             self._env = env
         return dict(self._env)
 
     # --- preparing ------------------------------------------------------------------------------------
 
-    def prepare(self, resellers: int) -> None:
-        """A fresh database: migrate, seed_demo, the resellers of bench/load.py; the static files."""
+    def prepare(self, resellers: int, *, seed: str = "bench.load.seed_resellers", **options: object) -> Any:
+        """A fresh database: migrate, seed_demo, then `seed(resellers, **options)` (bench/load.py's
+        resellers by default); the static files. Returns what the seed returned (JSON)."""
         self.sink.start()
         env = self.env()
         # Preparing runs tasks in the process and keeps emails in memory: the demo's emails go nowhere.
@@ -103,12 +125,15 @@ class Stack:
             **env, "CELERY_TASK_ALWAYS_EAGER": "1", "REDIS_URL": "", "LOCAL_CACHE": "1",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
-        _say(f"preparing {self.database_url.rsplit('/', 1)[1]}: migrate, seed_demo, {resellers} resellers, collectstatic")
-        database_create(self.database_url, marker="faults")
+        _say(f"preparing {self.database_url.rsplit('/', 1)[1]}: migrate, seed_demo, {resellers} resellers, collectstatic", self.marker)
+        database_create(self.database_url, marker=self.marker)
         _manage(["migrate", "--noinput", "-v", "0"], prepare_env, "migrate")
         _manage(["seed_demo"], prepare_env, "seed_demo")
-        _manage(["shell", "--no-imports", "-c", f"from bench.load import seed_resellers; seed_resellers({resellers})"], prepare_env, "seeding the resellers")
+        module, function = seed.rsplit(".", 1)
+        code = f"import json; from {module} import {function}; print(json.dumps({function}({resellers}, **{options!r})))"
+        seeded = _in_django(prepare_env, code, "seeding the resellers")
         _manage(["collectstatic", "--noinput", "-v", "0"], env, "collectstatic")
+        return seeded
 
     # --- the processes --------------------------------------------------------------------------------
 
@@ -140,8 +165,10 @@ class Stack:
     def start_worker(self) -> None:
         """The worker that sends the emails: docker-compose.yml's worker-email (emails are routed to its
         queue), the one each fault stops, kills and starts again."""
-        node = f"storefront-faults-{secrets.token_hex(6)}"
-        options = {"--hostname": f"celery@{node}", "--concurrency": str(WORKER_CONCURRENCY)}
+        node = f"storefront-{self.marker}-{secrets.token_hex(6)}"
+        options = {"--hostname": f"celery@{node}"}
+        if self.fast_outbox:
+            options["--concurrency"] = str(WORKER_CONCURRENCY)
         name = f"worker-email-{len([p for p in self.started if p.name.startswith('worker-email')]) + 1}"
         self.worker = _start(name, _with_options(_compose_command("worker-email"), options), self.env(), self.workdir, self.started)
         worker = self.worker
@@ -149,7 +176,7 @@ class Stack:
 
     def start_default_worker(self) -> None:
         """docker-compose.yml's prefork worker of the default queue, where beat's outbox sweep runs."""
-        node = f"storefront-faults-default-{secrets.token_hex(6)}"
+        node = f"storefront-{self.marker}-default-{secrets.token_hex(6)}"
         options = {"--hostname": f"celery@{node}", "--concurrency": str(WORKER_CONCURRENCY)}
         self.default_worker = _start("worker", _with_options(_compose_command("worker"), options), self.env(), self.workdir, self.started)
         worker = self.default_worker
@@ -174,8 +201,10 @@ class Stack:
         self.beat = _start("beat", _with_options(_compose_command("beat"), options), self.env(), self.workdir, self.started)
 
     def start(self) -> None:
-        self.start_redis()
-        _say(f"starting gunicorn ({WEB_WORKERS} workers) on 127.0.0.1:{self.web_port}, the Celery workers (emails, default), beat; Redis on {self.redis_port}, SMTP sink on {self.sink.port}")
+        if self.external_redis_url is None:
+            self.start_redis()
+        _say(f"starting gunicorn ({WEB_WORKERS} workers) on 127.0.0.1:{self.web_port}, the Celery workers (emails, default), beat; "
+             f"Redis {self.redis_url}, SMTP sink on {self.sink.port}", self.marker)
         self.start_web()
         self.start_default_worker()
         self.start_worker()
@@ -190,7 +219,7 @@ class Stack:
             _stop(process)
         self.sink.stop()
         if keep_logs:
-            _say(f"logs kept in {self.workdir}")
+            _say(f"logs kept in {self.workdir}", self.marker)
         else:
             shutil.rmtree(self.workdir, ignore_errors=True)
 

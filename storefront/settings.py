@@ -424,6 +424,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers replaced by the root's console: its mail_admins would email the request's
+        # report (path, query, headers, a traceback's local variables) unmasked, and sends nothing here
+        # anyway (no ADMINS); errors are read where every other line is, in the process's output.
+        "django": {"handlers": [], "level": "INFO"},
         # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font) still show.
         "weasyprint.progress": {"level": "WARNING"},
         # A filter on a logger applies to the lines logged there, whatever handler takes them.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -10,9 +11,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
+from accounts.mfa_secrets import SecretUnreadable, secret_decrypt, secret_encrypt, unusable_totp_secret
 from accounts.selectors import totp_required
 from accounts.signin import LINK_GRANT_SESSION, GuessesSpent, signin_guess_take
 from storefront.emails import email_store
+
+logger = logging.getLogger(__name__)
 
 
 class StoreAccountAdapter(DefaultAccountAdapter):
@@ -74,7 +78,7 @@ class StoreAccountAdapter(DefaultAccountAdapter):
 class StoreMFAAdapter(DefaultMFAAdapter):
     """allauth's two-step sign-in, the store's way: an administrator whose account requires the
     authenticator app cannot remove it (it can replace it: remove is refused, a new phone is the back
-    office's job)."""
+    office's job); the app's secret is stored encrypted."""
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,
@@ -86,3 +90,15 @@ class StoreMFAAdapter(DefaultMFAAdapter):
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         return not totp_required(authenticator.user)
+
+    def encrypt(self, text: str) -> str:
+        """Secrets (the TOTP key) are stored encrypted (accounts.mfa_secrets)."""
+        return secret_encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        try:
+            return secret_decrypt(encrypted_text)
+        except SecretUnreadable:
+            # Refuse every code rather than fail the sign-in page: the key has changed without its fallback.
+            logger.error("An authenticator secret opens with no key: SECRET_KEY changed without SECRET_KEY_FALLBACKS?")
+            return unusable_totp_secret()

@@ -1,5 +1,6 @@
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
@@ -378,3 +379,58 @@ class RegistrationAdmin(AccountScoped, admin.ModelAdmin):
         else:
             form = RegistrationRejectForm()
         return _decision_page(self, request, queryset, form, _("Reject registrations"))
+
+
+# --- The authenticator app: read, and removed when its contact has lost the phone -------------------
+
+# allauth registers its own admin: every field editable, the secret shown, every user's listed.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AccountScoped, admin.ModelAdmin):
+    """Whose authenticator (user and account), which kind, when added and last used: never the secret,
+    never changed here. Removing one is how the back office, or the account's sales executive, lets a
+    contact who lost its phone set the app up again; each removal joins the audit trail."""
+
+    list_display = ("user", "account", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__username", "user__email", "user__contact__account__customer_code", "user__contact__account__company_name")
+    list_select_related = ("user__contact__account",)
+    fields = ("user", "account", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+    # A sales executive sees its accounts' contacts' authenticators only, never the staff's.
+    account_path = "user__contact__account"
+
+    @admin.display(description=_("account"))
+    def account(self, authenticator: Authenticator) -> object:
+        contact = getattr(authenticator.user, "contact", None)
+        return contact.account if contact is not None else "-"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        self._record_removal(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # The admin's delete runs in one transaction: the events commit with the removal or not at all.
+        self._record_removal(request, list(queryset.select_related("user__contact")))
+        super().delete_queryset(request, queryset)
+
+    def _record_removal(self, request: HttpRequest, authenticators: list[Authenticator]) -> None:
+        for authenticator in authenticators:
+            if authenticator.type != Authenticator.Type.TOTP:
+                continue
+            contact = getattr(authenticator.user, "contact", None)
+            security_event_record(
+                kind=AuditKind.TOTP_DISABLED,
+                actor=request.user,
+                account=contact.account_id if contact is not None else None,
+                request=request,
+                detail={"user": authenticator.user.username, "by": "back office"},
+            )

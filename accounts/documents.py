@@ -4,7 +4,8 @@ A file's type is told from its content, never from its name or the content type 
 PDF, JPEG and PNG by their first bytes; a .docx only when its package declares a Word document and
 holds no macros; a .doc only when its compound file holds a WordDocument stream and no macro storage.
 Anything else in a zip or a compound file (a .docm, a JAR, an installer, a spreadsheet) is refused, and
-so is any file that is also a web page or a script (storefront.uploads).
+so is any file that is also a web page or a script, an image that is not one from end to end, and a PDF
+with scripts, attached files or actions (storefront.uploads).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy as _
 
 from storefront.errors import DomainError
-from storefront.uploads import upload_is_active
+from storefront.uploads import UploadRefusal, upload_refusal
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
@@ -328,7 +329,19 @@ def document_check(upload: IO[bytes], *, label: str | Promise) -> tuple[str, str
     if size == 0:
         raise DocumentError(gettext("%(document)s is an empty file.") % {"document": label})
     kind = document_sniff(upload)
-    # A PDF or an image that is also a web page or runs script is not one of the kinds we take.
-    if kind is None or upload_is_active(upload):
+    # A PDF or an image that is also a web page, or an image that is not one past its first bytes, is
+    # not one of the kinds we take.
+    refusal = upload_refusal(upload, extension=kind[1]) if kind is not None else UploadRefusal.NOT_THE_KIND
+    if refusal is UploadRefusal.PDF_ACTIVE:
+        raise DocumentError(
+            gettext("%(document)s is a PDF with scripts, attached files or actions: print it to a new PDF and upload that.")
+            % {"document": label}
+        )
+    if refusal is UploadRefusal.PDF_UNCHECKED:
+        raise DocumentError(
+            gettext("%(document)s is a PDF that cannot be checked (protected or damaged): print it to a new PDF and upload that.")
+            % {"document": label}
+        )
+    if refusal is not None:
         raise DocumentError(gettext("%(document)s is not a PDF, JPG, Word or PNG file.") % {"document": label})
     return kind

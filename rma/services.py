@@ -26,7 +26,7 @@ from rma.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff
 from rma.models import RmaAttachment, RmaEvent, RmaRequest, ServiceCentre, ShippedSerials
 from storefront.emails import email_queue
 from storefront.errors import DomainError
-from storefront.uploads import upload_display_name, upload_is_active
+from storefront.uploads import UploadRefusal, upload_display_name, upload_refusal
 
 CLAIMABLE_ORDER_STATES = (Order.State.SHIPPED, Order.State.DELIVERED)
 VOLUME_LICENSING_TYPES = (Product.Type.LICENCE, Product.Type.CLOUD)
@@ -95,8 +95,21 @@ def _check_attachments(files: Sequence) -> list[tuple[object, str, str]]:
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise RmaError(_("%(name)s is larger than 5 MB.") % {"name": name}, field="attachments")
         kind = sniff(upload)
-        # A PDF or an image that is also a web page or runs script is not one of the kinds we take.
-        if kind is None or upload_is_active(upload):
+        # A PDF or an image that is also a web page, or an image that is not one past its first bytes, is
+        # not one of the kinds we take.
+        refusal = upload_refusal(upload, extension=kind[1]) if kind is not None else UploadRefusal.NOT_THE_KIND
+        if refusal is UploadRefusal.PDF_ACTIVE:
+            raise RmaError(
+                _("%(name)s is a PDF with scripts, attached files or actions: print it to a new PDF and upload that.") % {"name": name},
+                field="attachments",
+            )
+        if refusal is UploadRefusal.PDF_UNCHECKED:
+            raise RmaError(
+                _("%(name)s is a PDF that cannot be checked (protected or damaged): print it to a new PDF and upload that.")
+                % {"name": name},
+                field="attachments",
+            )
+        if refusal is not None:
             raise RmaError(_("%(name)s is not a PDF, JPG or PNG file.") % {"name": name}, field="attachments")
         checked.append((upload, *kind))
     return checked

@@ -28,8 +28,9 @@ class RedactSecrets(logging.Filter):
         masked = redact(message)
         if masked != message:
             record.msg, record.args = masked, ()
-        # django.request keeps the request on the record; handlers that show it (mail_admins) get the
-        # masked path too.
+        # Only the message is rewritten: the request django.request keeps on the record is left as it is,
+        # and no handler of settings.LOGGING shows it (Django's mail_admins, whose report would print the
+        # request's path and query unmasked, is taken off the "django" logger there).
         return True
 
 

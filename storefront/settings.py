@@ -40,6 +40,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-key-never-used-with-debug-off-0123456789abcdef"
+# Former keys, comma-separated, still accepted while a rotation completes: signed sessions and reset
+# links, and the authenticator secrets until `manage.py mfa_secrets_rotate` (accounts.mfa_secrets).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -421,6 +424,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers replaced by the root's console: its mail_admins would email the request's
+        # report (path, query, headers, a traceback's local variables) unmasked, and sends nothing here
+        # anyway (no ADMINS); errors are read where every other line is, in the process's output.
+        "django": {"handlers": [], "level": "INFO"},
         # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font) still show.
         "weasyprint.progress": {"level": "WARNING"},
         # A filter on a logger applies to the lines logged there, whatever handler takes them.

@@ -7,7 +7,10 @@ import logging
 import re
 
 from allauth.mfa.models import Authenticator
+from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.log import AdminEmailHandler
 
 from storefront.logfilters import redact
 from storefront.models import OutboundEmail
@@ -78,3 +81,23 @@ def test_redact_masks_link_keys_and_secret_query_values():
     assert redact("Bad Request: /account/activate/tok3n/code/") == "Bad Request: /account/activate/[redacted]/code/"
     assert redact("GET /x/?a=1&token=s3cret&b=2") == "GET /x/?a=1&token=[redacted]&b=2"
     assert redact("GET /catalog/?q=thinkpad") == "GET /catalog/?q=thinkpad"
+
+
+def test_no_logger_emails_the_request_report():
+    # Django's mail_admins prints the request's path, query and headers unmasked: no logger has it.
+    loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger))]
+    assert [logger.name for logger in loggers if any(isinstance(h, AdminEmailHandler) for h in logger.handlers)] == []
+
+
+def test_a_server_error_on_a_reset_link_emails_no_one_its_key(settings, caplog):
+    # Even with ADMINS set, as an operator might one day.
+    settings.ADMINS, settings.DEBUG = [("Ops", "ops@distributor.test")], False
+    path = "/auth/password/reset/key/4-Sup3rSecretResetKey/"
+    request = RequestFactory().get(path + "?token=Sup3rSecretToken")
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        logging.getLogger("django.request").error("Internal Server Error: %s", request.get_full_path(), extra={"status_code": 500, "request": request})
+
+    assert mail.outbox == []
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert "Sup3rSecret" not in record.getMessage() and "[redacted]" in record.getMessage()
+

@@ -20,14 +20,15 @@ from accounts.registration import RegistrationData, RegistrationError
 from storefront.country import COOKIE_NAME
 from storefront.models import OutboundEmail
 from tests.accounts.test_registration_documents import DOC, docx
+from tests.storefront.upload_builders import jpeg, png
 
 pytestmark = pytest.mark.django_db
 
 URL = "accounts:become-customer"
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PNG = png()
+JPG = jpeg()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from rma import services
 from rma.models import RmaRequest
 from tests.rma.conftest import centre, delivered  # noqa: F401 - a delivered order and Mexico's centre
+from tests.storefront.upload_builders import png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 def test_a_contact_files_an_rma_and_follows_it_to_resolved(store, mailbox, contact, delivered, centre, back_office, password):

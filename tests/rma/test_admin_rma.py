@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from rma import services
 from rma.models import RmaRequest
+from tests.storefront.upload_builders import png
 
 CHANGELIST = reverse("admin:rma_rmarequest_changelist")
 
@@ -63,16 +64,16 @@ def test_a_request_page_in_the_back_office_opens(staff_client, rma):
 
 def test_staff_download_an_attachment_through_the_back_office(staff_client, contact, delivered, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    image = png()
     rma = services.rma_submit(
         contact=contact, order_number=delivered.number, order_line_id=delivered.lines.get(sku="NB-LEN-0001").pk, quantity=1,
         claim_type="defective", details="x", serial_number="PF-TP-0001", contact_name="C", contact_email="c@acme.test",
-        attachments=[SimpleUploadedFile("p.png", png)],
+        attachments=[SimpleUploadedFile("p.png", image)],
     )
     attachment = rma.attachments.get()
     page = staff_client.get(reverse("admin:rma_rmarequest_change", args=[rma.pk])).content.decode()
     url = reverse("admin:rma_attachment_download", args=[rma.pk, attachment.pk])
     assert url in page
     response = staff_client.get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == png
+    assert response.status_code == 200 and b"".join(response.streaming_content) == image
     assert staff_client.get(reverse("admin:rma_attachment_download", args=[rma.pk + 1, attachment.pk])).status_code == 404

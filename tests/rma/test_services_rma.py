@@ -13,6 +13,7 @@ from rma.models import RmaEvent, RmaRequest
 from rma.services import RmaError
 from storefront.models import OutboundEmail
 from tests.rma.conftest import place_order
+from tests.storefront.upload_builders import png
 
 
 def _line(order: Order, sku: str) -> OrderLine:
@@ -186,7 +187,7 @@ class _Upload(io.BytesIO):
         self.size = len(data)
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 PDF = b"%PDF-1.7\n%...\n"
 
 

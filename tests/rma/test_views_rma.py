@@ -11,8 +11,9 @@ from django.urls import reverse
 from rma import services
 from rma.models import RmaRequest, ServiceCentre
 from tests.rma.conftest import place_order
+from tests.storefront.upload_builders import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = png()
 
 
 @pytest.fixture(autouse=True)

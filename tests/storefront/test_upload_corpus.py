@@ -80,6 +80,8 @@ APPLICANT = {
 LABEL = "Chamber of Commerce Certificate"
 REGISTRATION_MESSAGES = {
     "type": f"{LABEL} is not a PDF, JPG, Word or PNG file.",
+    "pdf_active": f"{LABEL} is a PDF with scripts, attached files or actions: print it to a new PDF and upload that.",
+    "pdf_unchecked": f"{LABEL} is a PDF that cannot be checked (protected or damaged): print it to a new PDF and upload that.",
     "size": f"{LABEL} is larger than 1 MB.",
     "empty": "The submitted file is empty.",
 }
@@ -137,6 +139,8 @@ def test_a_registration_document_downloads_only_for_staff_as_an_attachment(clien
 
 RMA_MESSAGES = {
     "type": " is not a PDF, JPG or PNG file.",
+    "pdf_active": " is a PDF with scripts, attached files or actions: print it to a new PDF and upload that.",
+    "pdf_unchecked": " is a PDF that cannot be checked (protected or damaged): print it to a new PDF and upload that.",
     "size": " is larger than 5 MB.",
     "empty": "The submitted file is empty.",
 }
@@ -268,4 +272,4 @@ def test_every_download_view_answers_through_the_attachment_helper():
         for path in root.rglob("*.py")
         if not skipped & set(path.relative_to(root).parts) and "FileResponse(" in path.read_text()
     )
-    assert builders == ["storefront/uploads.py"]
+    assert builders == ["storefront/uploads/__init__.py"]

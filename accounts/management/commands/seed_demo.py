@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import Account, Contact, ContactEvent, User
 from catalog.models import PriceList, Product
@@ -64,6 +65,8 @@ ACCOUNTS = [
 ]
 
 SALES_EXECUTIVE_PERMISSIONS = ["view_account", "change_account", "view_contact"]
+# A contact who lost its phone asks its sales executive, who removes the old authenticator (accounts.admin).
+SALES_EXECUTIVE_MFA_PERMISSIONS = ["view_authenticator", "delete_authenticator"]
 
 # The demo catalog: its size, a fixed seed (every demo shows the same products), and each account's list.
 DEMO_PRODUCTS = 2000
@@ -92,7 +95,12 @@ class Command(BaseCommand):
         )
         sales = self._user(email="sam.sales@distributor.test", username="sam.sales", first="Sam", last="Sanchez", is_staff=True)
         group, _ = Group.objects.get_or_create(name="Sales executives")
-        group.permissions.set(Permission.objects.filter(content_type__app_label="accounts", codename__in=SALES_EXECUTIVE_PERMISSIONS))
+        group.permissions.set(
+            Permission.objects.filter(
+                Q(content_type__app_label="accounts", codename__in=SALES_EXECUTIVE_PERMISSIONS)
+                | Q(content_type__app_label="mfa", codename__in=SALES_EXECUTIVE_MFA_PERMISSIONS)
+            )
+        )
         sales.groups.add(group)
 
         for spec in ACCOUNTS:

@@ -207,7 +207,9 @@ def _searched(products: QuerySet[Product], scope: Scope) -> QuerySet[Product]:
     if not terms:
         return products.none()
     if scope.window is not None:
-        products = products.filter(pk__in=scope.window)
+        from catalog.search import IdsIn
+
+        products = products.filter(IdsIn(scope.window))
     elif connection.vendor == "postgresql":
         from catalog.search import InWindow
 

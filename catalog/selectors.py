@@ -176,8 +176,13 @@ def _priced(products: QuerySet, pricing: Pricing | None, *, via: str = "", with_
     )
 
 
+# A word, with the dots and hyphens inside it: "m.2", "2.5", "usb-c" and "kf556c40bb-16" are one word
+# each, as PostgreSQL's parser keeps them (split at the dot, "2.5" would look for "2" and "5").
+SEARCH_WORD = re.compile(r"\w+(?:[.\-]\w+)*")
+
+
 def _search_terms(query: str) -> list[str]:
-    return [term for term in re.findall(r"\w+", query.lower()) if term][:8]
+    return [term for term in SEARCH_WORD.findall(query.lower()) if term][:8]
 
 
 def _search_window(products: QuerySet[Product], terms: list[str]) -> QuerySet:

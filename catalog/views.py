@@ -68,8 +68,8 @@ def _listing(request: HttpRequest, scope: Scope, *, title: str, breadcrumbs: lis
     pricing = Pricing.for_contact(request.contact)
     products = product_listing(scope=scope, filters=filters, pricing=pricing)
     facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
-    # A full search window shows at most its SEARCH_WINDOW best matches.
-    total = min(facets.total, SEARCH_WINDOW)
+    # A full search window shows at most its SEARCH_WINDOW best matches; other listings show them all.
+    total = min(facets.total, SEARCH_WINDOW) if scope.kind == "search" else facets.total
     page = CountedPaginator(products, PAGE_SIZE, count=total).get_page(form.page_number())
     kept = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
     context = {
@@ -122,7 +122,8 @@ def brand_listing(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    # A NUL cannot reach PostgreSQL's text; it is no part of any product's words either.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     if query and not request.htmx:
         sku = exact_match_sku(query)
         if sku:

@@ -65,6 +65,16 @@ def test_a_brand_finds_its_products(products):
     assert _found("Dell") == _skus(products, "latitude", "monitor")
 
 
+@pytest.mark.parametrize("query", ["m.2", "M.2 ssd", "2.5", "2.5 inch", "usb-c dock"])
+def test_a_word_with_a_dot_or_a_hyphen_inside_is_one_word(products, query):
+    memory = products["memory"]
+    ssd = ProductFactory(sku="CP-KIN-000102", mpn="SA400S37", name="A400 2.5 inch SSD", brand=memory.brand, category=memory.category)
+    m2 = ProductFactory(sku="CP-KIN-000103", mpn="SNV3S", name="NV3 M.2 SSD", brand=memory.brand, category=memory.category)
+    dock = ProductFactory(sku="DK-DEL-000104", mpn="WD22TB4", name="USB-C Dock WD22", brand=products["monitor"].brand, category=products["monitor"].category)
+    expected = {"m.2": {m2.sku}, "M.2 ssd": {m2.sku}, "2.5": {ssd.sku}, "2.5 inch": {ssd.sku}, "usb-c dock": {dock.sku}}[query]
+    assert _found(query) == expected
+
+
 def test_every_word_must_match(products):
     assert _found("lenovo slim") == _skus(products, "ideapad")
     assert _found("slim dell") == set()

@@ -193,6 +193,25 @@ def test_search_runs_the_same_queries_for_10_and_1000_products(contact_client, c
     assert response.status_code == 200
 
 
+def test_only_a_search_has_a_window_a_category_shows_every_product(contact_client, catalog, price_lists, monkeypatch):
+    from catalog import selectors, views
+
+    _grow(catalog, price_lists, 12)
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 5)
+    monkeypatch.setattr(views, "SEARCH_WINDOW", 5)
+    from catalog.models import Product
+
+    everything = Product.objects.filter(category__parent__slug="computers", is_active=True).count()
+    assert everything > 12
+    page = contact_client.get(reverse("catalog:category", args=["computers"])).content.decode()
+    assert f"{everything} products" in page and "More than" not in page
+
+
+def test_a_search_with_a_nul_finds_the_rest_of_its_words(contact_client, catalog):
+    response = contact_client.get(reverse("catalog:search"), {"q": "think\x00pad"})
+    assert response.status_code == 200 and _skus(response) == ["NB-LEN-0001"]
+
+
 def test_a_search_past_its_window_says_so_and_shows_the_windows_best(contact_client, catalog, price_lists, monkeypatch):
     from catalog import selectors, views
 

@@ -241,6 +241,8 @@ def signin_link_get(*, key: str) -> SignInLink:
         user_id = base36_to_int(uidb36)
     except ValueError:
         raise _link_gone() from None
+    if user_id > 2**63 - 1:  # past any primary key (and past what SQLite can compare)
+        raise _link_gone()
     link = (
         SignInLink.objects.select_related("user")
         .filter(user_id=user_id, used_at__isnull=True)

@@ -376,3 +376,9 @@ def test_the_link_email_is_queued_for_delivery_only_after_commit(contact, django
         assert delay.call_count == 0 and len(callbacks) == 1
         callbacks[0]()
     delay.assert_called_once_with(OutboundEmail.objects.get().pk)
+
+
+@pytest.mark.parametrize("key", ["zzzzzzzzzzzzz-x", "zzzzzzzzzzzzzzzzzzzzzzzz-x", "1-x", "-", "x"])
+def test_a_link_key_naming_no_user_or_past_any_id_is_a_link_gone_not_an_error(key, db):
+    response = Client().get(reverse("accounts:signin-link", args=[key]))
+    assert response.status_code < 500

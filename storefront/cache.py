@@ -13,6 +13,10 @@ database (accounts.signin).
 Once Redis is found unreachable, this process answers from the empty cache at once for RETRY_AFTER
 seconds before it tries Redis again: with Redis frozen, each of a request's cache calls would
 otherwise wait REDIS_TIMEOUT (a sign-in makes a dozen).
+
+Deletes are the exception: they are always tried, and one that cannot reach Redis is kept and sent
+again before this process's next call that reaches it. A session ended (sign-out, deactivation) while
+Redis was unreachable would otherwise live on in the cache, and cached_db reads the cache first.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ T = TypeVar("T")
 
 # Per process, per Redis: until when (time.monotonic()) Redis counts as unreachable.
 _down_until: dict[str, float] = {}
+# Per process, per Redis: the deletes that could not reach it, (key, version), sent again first.
+_pending_deletes: dict[str, set[tuple[str, int | None]]] = {}
 
 
 class ResilientRedisCache(RedisCache):
@@ -46,6 +52,7 @@ class ResilientRedisCache(RedisCache):
         if time.monotonic() < _down_until.get(where, 0.0):
             return empty()
         try:
+            self._replay_deletes(where)
             return call()
         except UNREACHABLE as exc:
             _down_until[where] = time.monotonic() + RETRY_AFTER
@@ -67,8 +74,30 @@ class ResilientRedisCache(RedisCache):
     def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._attempt("touch", lambda: super(ResilientRedisCache, self).touch(key, timeout, version), lambda: False)
 
+    def _replay_deletes(self, where: str) -> None:
+        pending = _pending_deletes.get(where)
+        while pending:
+            key, version = next(iter(pending))
+            super().delete(key, version)  # unreachable: raises, and the rest stays pending
+            pending.discard((key, version))
+
+    def _delete_or_keep(self, keys: list[str], version: int | None) -> bool:
+        """Delete now, whatever the down window says; what cannot reach Redis is kept for later."""
+        where = ",".join(self._servers)
+        try:
+            self._replay_deletes(where)
+            deleted = False
+            for key in keys:
+                deleted = super().delete(key, version) or deleted
+            return deleted
+        except UNREACHABLE as exc:
+            _down_until[where] = time.monotonic() + RETRY_AFTER
+            _pending_deletes.setdefault(where, set()).update((key, version) for key in keys)
+            logger.warning("Cache unreachable (%s: %s): delete kept, to send when Redis answers", type(exc).__name__, exc)
+            return False
+
     def delete(self, key: str, version: int | None = None) -> bool:
-        return self._attempt("delete", lambda: super(ResilientRedisCache, self).delete(key, version), lambda: False)
+        return self._delete_or_keep([key], version)
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
         return self._attempt("get_many", lambda: super(ResilientRedisCache, self).get_many(keys, version), dict)
@@ -86,7 +115,7 @@ class ResilientRedisCache(RedisCache):
         return self._attempt("set_many", lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), lambda: list(data))
 
     def delete_many(self, keys: Any, version: int | None = None) -> None:
-        self._attempt("delete_many", lambda: super(ResilientRedisCache, self).delete_many(keys, version), lambda: None)
+        self._delete_or_keep(list(keys), version)
 
     def clear(self) -> bool:
         return self._attempt("clear", lambda: super(ResilientRedisCache, self).clear(), lambda: False)

@@ -156,6 +156,29 @@ def test_once_redis_is_unreachable_the_cache_waits_before_trying_it_again(monkey
         assert cache.get("k", "default") == "stored"
 
 
+def test_a_delete_is_tried_even_while_redis_counts_as_down_and_one_that_fails_is_sent_when_it_answers(monkeypatch):
+    """A session ended while Redis was unreachable must not live on in the cache (cached_db reads it
+    first): deletes ignore the down window, and a failed one is sent again before the next call."""
+    from django.core.cache.backends.redis import RedisCache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from storefront import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_down_until", {})
+    monkeypatch.setattr(cache_module, "_pending_deletes", {})
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {})
+    with mock.patch.object(RedisCache, "delete", side_effect=RedisConnectionError("down")):
+        assert cache.delete("session-1") is False
+    # Down now: reads answer from the empty cache without trying Redis ...
+    with mock.patch.object(RedisCache, "get") as redis_get:
+        assert cache.get("k", "default") == "default" and redis_get.call_count == 0
+    # ... but a delete is tried at once, and the one kept from before goes first.
+    with mock.patch.object(RedisCache, "delete", return_value=True) as redis_delete:
+        assert cache.delete("session-2") is True
+    assert [call.args[0] for call in redis_delete.call_args_list] == ["session-1", "session-2"]
+    assert not cache_module._pending_deletes[",".join(cache._servers)]
+
+
 READ_SETTINGS = """
 import json, django
 django.setup()

@@ -67,10 +67,27 @@ class SmtpSink:
         return self
 
     def stop(self) -> None:
+        """Close the server and end its sessions on the loop's own thread (asyncio objects are not
+        thread-safe), then stop and close the loop."""
+        if not self._thread.is_alive():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=5)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+            if not self._thread.is_alive():
+                self._loop.close()
+
+    async def _shutdown(self) -> None:
         if self._server is not None:
             self._server.close()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
+        sessions = [task for task in asyncio.all_tasks(self._loop) if task is not asyncio.current_task()]
+        for task in sessions:
+            task.cancel()
+        await asyncio.gather(*sessions, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
 
     def temporary_failure(self, seconds: float) -> None:
         self.temporary_until = time.monotonic() + seconds

@@ -23,8 +23,9 @@ refused too. The sign-in page says so and offers a sign-in link by email: it goe
 address, works once and for SIGNIN_LINK_TTL, is bound to the user and to its password hash (a new
 password voids it), and leads to a page that asks for the password with SIGNIN_LINK_TRIES tries of
 its own, codes of an authenticator app included. An attacker without the mailbox cannot keep the
-holder out; one with the mailbox gets at most SIGNIN_LINKS_PER_HOUR x SIGNIN_LINK_TRIES more guesses
-an hour, still needing the password (the mailbox already resets the password through Forgot your
+holder out (one live link at a time: whoever asks, the link goes to the holder's mailbox, and once it
+has expired the holder may ask again); one with the mailbox gets at most SIGNIN_LINK_TRIES more guesses
+per SIGNIN_LINK_TTL, still needing the password (the mailbox already resets the password through Forgot your
 password, so the link gives it nothing new). The link is only sent while the bound is spent, to an
 active user, and the request answers the same whatever was typed.
 """
@@ -186,7 +187,7 @@ def _link_hash(user: User, secret: str) -> str:
 def _link_gone() -> SignInLinkError:
     return SignInLinkError(
         _(
-            "This sign-in link cannot be used: it has expired, it was already used, a newer link was sent, "
+            "This sign-in link cannot be used: it has expired, it was already used, "
             "or the password was changed since. Ask for a new one on the sign-in page."
         )
     )
@@ -194,8 +195,8 @@ def _link_gone() -> SignInLinkError:
 
 def signin_link_request(*, login: str, client_ip: str) -> None:
     """Email a sign-in link to the user of that user id or email, when its sign-in is paused (its guesses
-    of the hour spent), it is active, and it has had fewer than SIGNIN_LINKS_PER_HOUR links in the last
-    hour; otherwise do nothing. The caller answers the same either way.
+    of the hour spent), it is active, and no link of its own is still live (unused and unexpired);
+    otherwise do nothing. The caller answers the same either way.
 
     SignInLinkError when this address asked too often (counted in the cache: while Redis is down the
     per-user limit alone holds)."""
@@ -215,10 +216,11 @@ def signin_link_request(*, login: str, client_ip: str) -> None:
         if user is None or not signin_guesses_spent(user=user):
             return
         now = timezone.now()
-        if SignInLink.objects.filter(user=user, created_at__gt=now - timedelta(hours=1)).count() >= settings.SIGNIN_LINKS_PER_HOUR:
+        # One live link at a time: while one is in the mailbox, asking again sends nothing. So whoever
+        # asks (the holder, or someone spending the holder's quota) the mailbox holds a working link or
+        # may ask for one, and a user gets at most one email per SIGNIN_LINK_TTL.
+        if SignInLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).exists():
             return
-        # A new link replaces the last: only the newest one works.
-        SignInLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
         secret = secrets.token_urlsafe(32)
         SignInLink.objects.create(user=user, token_hash=_link_hash(user, secret), expires_at=now + settings.SIGNIN_LINK_TTL)
         key = f"{int_to_base36(user.pk)}-{secret}"

@@ -188,11 +188,10 @@ ACCOUNT_FORMS = {
 # address, would let 600 an hour through from each address).
 SIGNIN_GUESSES_PER_HOUR = 100
 # While an account's bound is spent, its holder can ask for a sign-in link by email: it works once,
-# for SIGNIN_LINK_TTL, and allows SIGNIN_LINK_TRIES passwords (and codes) of its own; at most
-# SIGNIN_LINKS_PER_HOUR links per user an hour, and SIGNIN_LINK_REQUESTS_PER_IP_PER_HOUR requests per address.
+# for SIGNIN_LINK_TTL, and allows SIGNIN_LINK_TRIES passwords (and codes) of its own; one live link per
+# user at a time, and SIGNIN_LINK_REQUESTS_PER_IP_PER_HOUR requests per address.
 SIGNIN_LINK_TTL = timedelta(minutes=15)
 SIGNIN_LINK_TRIES = 5
-SIGNIN_LINKS_PER_HOUR = 3
 SIGNIN_LINK_REQUESTS_PER_IP_PER_HOUR = 10
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

@@ -153,7 +153,7 @@ def test_many_open_actions_are_refused_as_unchecked_without_judging_each():
 
 def test_an_object_defined_many_times_is_judged_once_per_number():
     # A few /OpenAction entries to one object defined many times: each definition read once, harmless.
-    document = pdf({1: catalog(b"/OpenAction 5 0 R" * MAX_OPEN_ACTIONS), 2: PAGES, 3: PAGE}, tail=b"5 0 obj<</S/GoTo/D[3 0 R/Fit]>>endobj\n" * 2000)
+    document = pdf({1: catalog(b"/OpenAction 5 0 R" * MAX_OPEN_ACTIONS), 2: PAGES, 3: PAGE}, tail=b"5 0 obj<</S/GoTo/D[3 0 R/Fit]>>endobj\n" * 200)
     assert pdf_inspect(document) is None
 
 
@@ -210,3 +210,14 @@ def test_a_reading_that_fails_in_any_other_way_is_refused_as_unchecked(monkeypat
     monkeypatch.setattr(pdf_module, "_scan_file", fail)
     finding = pdf_inspect(pdf({1: catalog(), 2: PAGES, 3: PAGE}))
     assert finding.verdict is PdfVerdict.UNCHECKED
+
+
+def test_a_value_an_open_action_points_to_is_parsed_no_further_than_the_reading_allowed():
+    # One array of a million integers: parsed item by item, it would take the budget many times over.
+    document = pdf({1: catalog(b"/OpenAction 5 0 R"), 2: PAGES, 3: PAGE, 5: b"[3 0 R/Fit" + b" 1" * 1_000_000 + b"]"})
+    assert pdf_inspect(document).detail == "more reading than its size allows"
+    # Cut short by the bound, `5 0 R` is not mistaken for the integer 5.
+    scan = pdf_module._Scan(0)
+    scan.work_left = pdf_module.WORK_PER_PARSED_BYTE * len(b" 5 0")
+    with pytest.raises(pdf_module._Refused):
+        scan.parse(pdf_module._Region(b"/OpenAction 5 0 R>>", len(b"/OpenAction")))

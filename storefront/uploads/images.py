@@ -20,32 +20,37 @@ from storefront.uploads.markup import text_has_markup
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8"
 
-# A text chunk inflated past this is refused: metadata is a few kilobytes, a zip bomb is not.
+# A text chunk inflated past this is refused: metadata is a few kilobytes, a zip bomb is not. All the
+# compressed text chunks of one file together may inflate to MAX_FILE_TEXT_BYTES, and a file may carry
+# MAX_TEXT_CHUNKS text chunks: encoders write a handful. Past either, the file is refused.
 MAX_TEXT_BYTES = 256 * 1024
+MAX_FILE_TEXT_BYTES = 1024 * 1024
+MAX_TEXT_CHUNKS = 64
 
 # Bit depths each PNG colour type allows (PNG specification, 11.2.2).
 _PNG_DEPTHS = {0: {1, 2, 4, 8, 16}, 2: {8, 16}, 3: {1, 2, 4, 8}, 4: {8, 16}, 6: {8, 16}}
 _PNG_TEXT = {b"tEXt", b"zTXt", b"iTXt"}
 
 
-def _inflate(data: bytes) -> bytes | None:
+def _inflate(data: bytes, limit: int) -> bytes | None:
     inflater = zlib.decompressobj()
     try:
-        text = inflater.decompress(data, MAX_TEXT_BYTES + 1)
+        text = inflater.decompress(data, limit + 1)
     except zlib.error:
         return None
-    return text if len(text) <= MAX_TEXT_BYTES and inflater.eof else None
+    return text if len(text) <= limit and inflater.eof else None
 
 
-def _png_text(kind: bytes, body: bytes) -> bytes | None:
-    """The text of a tEXt, zTXt or iTXt chunk (keyword and value), or None when it does not decode."""
+def _png_text(kind: bytes, body: bytes, limit: int) -> bytes | None:
+    """The text of a tEXt, zTXt or iTXt chunk (keyword and value), or None when it does not decode or
+    inflates past `limit`."""
     keyword, _, rest = body.partition(b"\0")
     if kind == b"tEXt":
         return keyword + b" " + rest
     if kind == b"zTXt":
         if rest[:1] != b"\0":
             return None
-        text = _inflate(rest[1:])
+        text = _inflate(rest[1:], limit)
         return None if text is None else keyword + b" " + text
     # iTXt: compression flag and method, language tag, translated keyword, then the text.
     if len(rest) < 2 or rest[1] != 0:
@@ -54,7 +59,7 @@ def _png_text(kind: bytes, body: bytes) -> bytes | None:
     language, _, rest = rest.partition(b"\0")
     translated, _, text = rest.partition(b"\0")
     if compressed == 1:
-        text = _inflate(text)
+        text = _inflate(text, limit)
         if text is None:
             return None
     elif compressed != 0:
@@ -68,6 +73,7 @@ def png_is_well_formed(data: bytes) -> bool:
         return False
     position, size = len(PNG_SIGNATURE), len(data)
     first, image_data = True, False
+    text_chunks, inflate_left = 0, MAX_FILE_TEXT_BYTES
     while position + 12 <= size:
         length, kind = struct.unpack_from(">I4s", data, position)
         end = position + 12 + length
@@ -90,9 +96,14 @@ def png_is_well_formed(data: bytes) -> bool:
         elif kind == b"IDAT":
             image_data = True
         elif kind in _PNG_TEXT:
-            text = _png_text(kind, body)
+            text_chunks += 1
+            if text_chunks > MAX_TEXT_CHUNKS:
+                return False
+            text = _png_text(kind, body, max(0, min(MAX_TEXT_BYTES, inflate_left)))
             if text is None or text_has_markup(text):
                 return False
+            if kind != b"tEXt":
+                inflate_left -= len(text)
         elif kind == b"IEND":
             # The end, and the end of the file: nothing may ride after the image.
             return image_data and length == 0 and end == size

@@ -14,7 +14,10 @@ Read the way a hostile file must be read, not the way a viewer reads it:
   is refused, since what it holds cannot be checked. Other streams (pages, fonts, images) are skipped:
   no viewer takes an action from them.
 - The reading is bounded too: a file that needs more than a few passes over its bytes to check (values
-  nested inside each other thousands of times over) is refused as one that cannot be checked.
+  nested inside each other thousands of times over) is refused as one that cannot be checked. Each
+  object defined, and each value parsed (an /OpenAction and what it points to, each object number judged
+  once), is paid for from the same reading; so are too many objects, too many /OpenAction entries, and
+  numbers with more digits than any PDF needs.
 
 Names inside strings and comments are text, not names; a name anywhere else counts, even where a viewer
 would not look, since a false alarm costs a re-upload and a miss runs code.
@@ -34,6 +37,19 @@ MAX_DEPTH = 64
 # The reading allowed: this many passes over the file's bytes (and the inflated bytes), plus a little.
 WORK_PER_BYTE = 4
 WORK_ALLOWANCE = 1024 * 1024
+# What reading one object costs besides its bytes (a hostile object stream declares millions of tiny
+# ones), and how many objects a file may define at all: a 5 MB document holds a few thousand.
+WORK_PER_OBJECT = 16
+MAX_OBJECTS = 100_000
+# Parsing a value token by token (an /OpenAction and what it points to) costs some 50 times a sweep.
+WORK_PER_PARSED_BYTE = 64
+WORK_PER_PARSE = 64
+# A catalog has one /OpenAction; incremental saves each write the catalog again. Past this, the file is
+# refused as one that cannot be checked.
+MAX_OPEN_ACTIONS = 16
+# Object numbers, generations, offsets and lengths never need more digits than this (leading zeros
+# aside); a longer run of digits is not a number any viewer can use, and Python refuses to read it.
+MAX_DIGITS = 10
 
 # Anywhere as a name, each of these refuses the file: the actions that run script (JavaScript, JS, and
 # AA, the actions a page, a field or the document runs on its own), that start programs or open other
@@ -112,13 +128,27 @@ _TEXT_TOKENS = re.compile(_COMMON, re.DOTALL)
 _PARENS = re.compile(rb"[()\\]")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _GAPS = re.compile(_GAP + rb"*+")
-_LEADING_INTEGER = re.compile(_GAP + rb"*+(\d+)")
+_LEADING_INTEGER = re.compile(_GAP + rb"*+(\d++)")
 _STARTS_WITH_INTEGER = re.compile(_GAP + rb"*+\d")
 _NAME_TOKEN = re.compile(rb"/" + _REGULAR + rb"*+")
 _WORD = re.compile(_REGULAR + rb"++")
 _STREAM_EOL = re.compile(rb"\r\n|\n|\r")
 _INTEGER = re.compile(rb"[+-]?\d+")
 _REAL = re.compile(rb"[+-]?(?:\d+\.\d*|\.\d+)")
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _integer(raw: bytes) -> int:
+    """An integer's digits (an optional sign first) as a number, or _TooLong past MAX_DIGITS (leading
+    zeros aside): int() would take quadratic time, then raise past Python's limit of digits."""
+    sign = raw[:1] if raw[:1] in (b"+", b"-") else b""
+    digits = raw[len(sign) :].lstrip(b"0")
+    if len(digits) > MAX_DIGITS:
+        raise _TooLong
+    return int(sign + (digits or b"0"))
 
 
 def _name(raw: bytes) -> bytes:
@@ -145,7 +175,7 @@ class Name(bytes):
     """A PDF name, decoded."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     number: int
     generation: int
@@ -163,6 +193,7 @@ class _Parser:
 
     def __init__(self, data: bytes, position: int, end: int) -> None:
         self.data, self.position, self.end = data, position, end
+        self.ran_out = False  # whether some token was looked for at `end`, even where its absence was taken
 
     def _skip(self) -> None:
         self.position = _GAPS.match(self.data, self.position, self.end).end()
@@ -171,6 +202,7 @@ class _Parser:
         self._skip()
         data, start = self.data, self.position
         if start >= self.end:
+            self.ran_out = True
             raise _ParseError("the data ends")
         char = data[start : start + 1]
         if data.startswith(b"<<", start):
@@ -188,6 +220,7 @@ class _Parser:
         if char == b"<":
             close = data.find(b">", start, self.end)
             if close < 0:
+                self.ran_out = True
                 raise _ParseError("a hex string without its end")
             self.position = close + 1
             return "string", data[start + 1 : close]
@@ -201,7 +234,10 @@ class _Parser:
         self.position = found.end()
         word = found.group()
         if _INTEGER.fullmatch(word):
-            return "integer", int(word)
+            try:
+                return "integer", _integer(word)
+            except _TooLong:
+                raise _ParseError("a number too long to read") from None
         if _REAL.fullmatch(word):
             return "value", float(word)
         if word in _KEYWORDS:
@@ -257,7 +293,7 @@ def parse_value(data: bytes, position: int, end: int) -> object:
 # --- the scan ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Region:
     data: bytes
     start: int
@@ -271,11 +307,33 @@ class _Scan:
         self.work_left = WORK_PER_BYTE * size + WORK_ALLOWANCE
         # Every place each object number is defined; an /OpenAction reference must be harmless in all of them.
         self.objects: dict[int, list[_Region]] = {}
+        self.objects_left = MAX_OBJECTS
         # Where each /OpenAction's value starts (read twice in an object stream: kept once).
         self.open_actions: dict[tuple[int, int], _Region] = {}
 
     def define(self, number: int, region: _Region) -> None:
+        self.objects_left -= 1
+        if self.objects_left < 0:
+            raise _Refused(PdfVerdict.UNCHECKED, f"more than {MAX_OBJECTS} objects")
+        self._spend(WORK_PER_OBJECT)
         self.objects.setdefault(number, []).append(region)
+
+    def parse(self, region: _Region) -> object:
+        """The value that starts at `region`, its parsing paid for from the reading left: read no further
+        than that allows, and refused when it would have to."""
+        size = len(region.data)
+        limit = min(size, region.start + max(self.work_left, 0) // WORK_PER_PARSED_BYTE)
+        parser = _Parser(region.data, region.start, limit)
+        try:
+            value = parser.value()
+        except _ParseError:
+            value = _ParseError
+        self._spend(WORK_PER_PARSE + WORK_PER_PARSED_BYTE * (parser.position - region.start))
+        if limit < size and (parser.ran_out or parser.position >= limit):
+            raise _Refused(PdfVerdict.UNCHECKED, "more reading than its size allows")
+        if value is _ParseError:
+            raise _ParseError("a value that does not parse")
+        return value
 
     def _spend(self, amount: int) -> None:
         self.work_left -= amount
@@ -400,11 +458,14 @@ class _Scan:
     def _scan_objects(self, info: dict, content: bytes) -> None:
         """An object stream's content: each object from the offset its header gives, then all of it again."""
         count = info.get(b"N")
-        wanted = 2 * count if isinstance(count, int) and count >= 0 else None
+        if isinstance(count, int) and count > self.objects_left:
+            raise _Refused(PdfVerdict.UNCHECKED, f"more than {MAX_OBJECTS} objects")
+        # Without a count, the header's integers are read up to the objects the file may still define.
+        wanted = 2 * count if isinstance(count, int) and count >= 0 else 2 * self.objects_left + 2
         numbers: list[int] = []
         position = 0
-        while (wanted is None or len(numbers) < wanted) and (found := _LEADING_INTEGER.match(content, position)):
-            numbers.append(int(found.group(1)))
+        while len(numbers) < wanted and (found := _LEADING_INTEGER.match(content, position)):
+            numbers.append(_integer(found.group(1)))
             position = found.end()
         first = info.get(b"First")
         first = first if isinstance(first, int) and first >= 0 else position
@@ -433,7 +494,7 @@ def _shown(value: object) -> str:
 
 def _scan_file(scan: _Scan, data: bytes) -> None:
     for header in _HEADER.finditer(data):
-        scan.define(int(header.group(1)), _Region(data, header.end()))
+        scan.define(_integer(header.group(1)), _Region(data, header.end()))
         scan.sweep_value(data, header.end(), streams=True)
     for trailer in _TRAILER.finditer(data):
         scan.sweep_value(data, trailer.end(), streams=False)
@@ -447,25 +508,31 @@ def _harmless_open_action(value: object) -> bool:
 
 
 def _check_open_actions(scan: _Scan) -> None:
+    if len(scan.open_actions) > MAX_OPEN_ACTIONS:
+        raise _Refused(PdfVerdict.UNCHECKED, f"more than {MAX_OPEN_ACTIONS} /OpenAction entries")
+    # Whether every definition of an object number is harmless, each number judged once.
+    judged: dict[int, bool] = {}
     for region in scan.open_actions.values():
         try:
-            value = parse_value(region.data, region.start, len(region.data))
+            value = scan.parse(region)
         except _ParseError:
             raise _Refused(PdfVerdict.UNCHECKED, "an /OpenAction that does not parse") from None
-        if isinstance(value, Ref):
-            definitions = scan.objects.get(value.number, [])
-            values = []
-            for target in definitions:
-                try:
-                    values.append(parse_value(target.data, target.start, len(target.data)))
-                except _ParseError:
-                    values.append(Ref(value.number, value.generation))  # not readable: not harmless
+        if not isinstance(value, Ref):
+            harmless = _harmless_open_action(value)
+        elif (harmless := judged.get(value.number)) is None:
+            definitions = scan.objects.get(value.number)
             if not definitions:
                 raise _Refused(PdfVerdict.UNCHECKED, "an /OpenAction to an object the file does not hold")
-        else:
-            values = [value]
-        if not all(_harmless_open_action(v) for v in values):
+            harmless = judged[value.number] = all(_harmless_definition(scan, target) for target in definitions)
+        if not harmless:
             raise _Refused(PdfVerdict.ACTIVE, "/OpenAction with an action")
+
+
+def _harmless_definition(scan: _Scan, target: _Region) -> bool:
+    try:
+        return _harmless_open_action(scan.parse(target))
+    except _ParseError:
+        return False  # not readable: not harmless
 
 
 def pdf_inspect(data: bytes) -> PdfFinding | None:
@@ -476,4 +543,9 @@ def pdf_inspect(data: bytes) -> PdfFinding | None:
         _check_open_actions(scan)
     except _Refused as refused:
         return refused.finding
+    except _TooLong:
+        return PdfFinding(PdfVerdict.UNCHECKED, "a number too long to read")
+    except (ValueError, RecursionError, MemoryError) as error:
+        # Whatever else a hostile file makes the reading fail with: it could not be checked (never a 500).
+        return PdfFinding(PdfVerdict.UNCHECKED, f"content that cannot be read ({type(error).__name__})")
     return None

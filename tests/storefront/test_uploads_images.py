@@ -11,7 +11,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from storefront.uploads.images import MAX_TEXT_BYTES, jpeg_is_well_formed, png_is_well_formed
+from storefront.uploads.images import MAX_FILE_TEXT_BYTES, MAX_TEXT_BYTES, MAX_TEXT_CHUNKS, jpeg_is_well_formed, png_is_well_formed
 from tests.storefront.upload_builders import jpeg, jpeg_segment, png, png_chunk
 
 XMP = (
@@ -107,3 +107,23 @@ def test_bytes_after_a_jpeg_end_are_allowed_but_not_after_a_png_end():
     # Phones append a second picture or a video after a JPEG; nothing writes after a PNG's IEND.
     assert jpeg_is_well_formed(_encoded("JPEG") + _encoded("JPEG"))
     assert not png_is_well_formed(png() + b"\x00")
+
+
+def _ztxt(text: bytes) -> bytes:
+    return png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(text, 9))
+
+
+def test_the_text_chunks_of_one_png_share_one_bound_of_inflated_bytes():
+    # Each chunk alone is under the bound of one chunk; together they are over the bound of the file.
+    each = _ztxt(b" " * MAX_TEXT_BYTES)
+    within = png(*[each] * (MAX_FILE_TEXT_BYTES // MAX_TEXT_BYTES - 1))
+    beyond = png(*[each] * (MAX_FILE_TEXT_BYTES // MAX_TEXT_BYTES + 1))
+    assert png_is_well_formed(within)
+    assert not png_is_well_formed(beyond)
+
+
+def test_a_png_with_more_text_chunks_than_encoders_write_is_refused():
+    # Small chunks, each far under every bound in bytes: their number alone is refused.
+    assert png_is_well_formed(png(*[_ztxt(b"Photo %d" % n) for n in range(MAX_TEXT_CHUNKS)]))
+    assert not png_is_well_formed(png(*[_ztxt(b"Photo %d" % n) for n in range(MAX_TEXT_CHUNKS + 1)]))
+    assert not png_is_well_formed(png(*[png_chunk(b"tEXt", b"Comment\x00Photo")] * (MAX_TEXT_CHUNKS + 1)))

@@ -15,8 +15,9 @@ import zlib
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from storefront.uploads.pdf import MAX_INFLATED_BYTES, PdfVerdict, pdf_inspect
-from tests.storefront.upload_builders import PAGE, PAGES, catalog, pdf, pdf_with_object_stream
+from storefront.uploads import pdf as pdf_module
+from storefront.uploads.pdf import MAX_INFLATED_BYTES, MAX_OBJECTS, MAX_OPEN_ACTIONS, PdfVerdict, pdf_inspect
+from tests.storefront.upload_builders import PAGE, PAGES, catalog, pdf, pdf_with_object_stream, stream
 from tests.storefront.upload_corpus import CORPUS
 
 SAMPLES = {sample.id: sample.build(1024 * 1024) for sample in CORPUS}
@@ -134,3 +135,89 @@ def test_the_short_name_of_flatedecode_is_read_too():
     # Viewers accept /Fl, the inline-image abbreviation, on any stream.
     document = pdf_with_object_stream({3: PAGE}, {1: catalog(b"/OpenAction<</S/JavaScript/JS(x)>>"), 2: PAGES}, filters=b"/Filter/Fl")
     assert pdf_inspect(document).detail == "/JavaScript"
+
+
+# The reading is bounded by what the file's size allows: each of these is refused as one that cannot be
+# checked (or accepted) after a bounded amount of work, however its pieces are multiplied.
+
+
+def test_many_open_actions_are_refused_as_unchecked_without_judging_each():
+    # Every /OpenAction points to an object defined as many times: judged pair by pair, quadratic.
+    n = 400
+    holder = b"<</Type/Catalog/Pages 2 0 R" + b"/OpenAction 5 0 R" * n + b">>"
+    document = pdf({1: holder, 2: PAGES, 3: PAGE}, tail=b"5 0 obj<</S/GoTo/D[0]>>endobj\n" * n)
+    finding = pdf_inspect(document)
+    assert finding.verdict is PdfVerdict.UNCHECKED
+    assert finding.detail == f"more than {MAX_OPEN_ACTIONS} /OpenAction entries"
+
+
+def test_an_object_defined_many_times_is_judged_once_per_number():
+    # A few /OpenAction entries to one object defined many times: each definition read once, harmless.
+    document = pdf({1: catalog(b"/OpenAction 5 0 R" * MAX_OPEN_ACTIONS), 2: PAGES, 3: PAGE}, tail=b"5 0 obj<</S/GoTo/D[3 0 R/Fit]>>endobj\n" * 200)
+    assert pdf_inspect(document) is None
+
+
+def test_reading_what_an_open_action_points_to_counts_against_the_reading_allowed():
+    # Each definition of object 5 opens a string that never closes: parsing it reads to the end of the
+    # file, once per definition.
+    document = pdf({1: catalog(b"/OpenAction 5 0 R"), 2: PAGES, 3: PAGE}, tail=b"5 0 obj (" * 3000)
+    finding = pdf_inspect(document)
+    assert finding.verdict is PdfVerdict.UNCHECKED
+    assert finding.detail == "more reading than its size allows"
+
+
+def test_an_object_stream_declaring_millions_of_objects_is_refused_as_unchecked():
+    # 16 MB inflated of "1 1 ": four million (number, offset) pairs in a 16 KB file.
+    content = zlib.compress(b"1 1 " * (MAX_INFLATED_BYTES // 4 - 16), 9)
+    objstm = b"<</Type/ObjStm/N 4000000/First 0/Filter/FlateDecode/Length %d>>\nstream\n" % len(content) + content + b"\nendstream"
+    finding = pdf_inspect(pdf({1: catalog(), 2: PAGES, 3: PAGE, 4: objstm}))
+    assert finding.verdict is PdfVerdict.UNCHECKED
+    assert finding.detail == f"more than {MAX_OBJECTS} objects"
+    # Without its count, the header is read only as far as the objects the file may define.
+    objstm = objstm.replace(b"/N 4000000", b"")
+    assert pdf_inspect(pdf({1: catalog(), 2: PAGES, 3: PAGE, 4: objstm})).detail == f"more than {MAX_OBJECTS} objects"
+
+
+def test_an_object_stream_of_as_many_objects_as_allowed_still_passes():
+    packed = {n: b"%d" % n for n in range(100, 100 + 20000)}
+    packed[1], packed[2] = catalog(), PAGES
+    assert pdf_inspect(pdf_with_object_stream({3: PAGE}, packed)) is None
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(b"%PDF-1.4\n" + b"9" * 5000 + b" 0 obj<<>>endobj\n" + pdf({1: catalog(), 2: PAGES, 3: PAGE})[9:], id="object-number"),
+        pytest.param(pdf({1: catalog(b"/OpenAction " + b"9" * 5000 + b" 0 R"), 2: PAGES, 3: PAGE}), id="open-action-reference"),
+        pytest.param(pdf_with_object_stream({3: PAGE}, {1: catalog(), 2: PAGES, int("9" * 50): b"1"}), id="object-stream-header"),
+        pytest.param(pdf({1: catalog(), 2: PAGES, 3: PAGE, 4: stream(b"/N 1/Length " + b"9" * 5000, b"1 0 ")}), id="stream-length"),
+    ],
+)
+def test_a_number_longer_than_any_pdf_needs_is_refused_as_unchecked(document):
+    assert pdf_inspect(document).verdict is PdfVerdict.UNCHECKED
+
+
+def test_leading_zeros_do_not_make_a_number_too_long():
+    # A viewer reads 0000000000000000004 as 4: the object is read, its action found.
+    document = pdf({1: catalog(), 2: PAGES, 3: PAGE}, tail=b"0" * 5000 + b"4 0 obj<</S/JavaScript/JS(x)>>endobj\n")
+    assert pdf_inspect(document).detail == "/JavaScript"
+
+
+def test_a_reading_that_fails_in_any_other_way_is_refused_as_unchecked(monkeypatch):
+    def fail(scan, data):
+        raise RecursionError
+
+    monkeypatch.setattr(pdf_module, "_scan_file", fail)
+    finding = pdf_inspect(pdf({1: catalog(), 2: PAGES, 3: PAGE}))
+    assert finding.verdict is PdfVerdict.UNCHECKED
+
+
+def test_a_value_an_open_action_points_to_is_parsed_no_further_than_the_reading_allowed():
+    # One array of a million integers: parsed item by item, it would take the budget many times over.
+    document = pdf({1: catalog(b"/OpenAction 5 0 R"), 2: PAGES, 3: PAGE, 5: b"[3 0 R/Fit" + b" 1" * 1_000_000 + b"]"})
+    assert pdf_inspect(document).detail == "more reading than its size allows"
+    # Cut short by the bound, `5 0 R` is not mistaken for the integer 5.
+    scan = pdf_module._Scan(0)
+    scan.work_left = pdf_module.WORK_PER_PARSED_BYTE * len(b" 5 0")
+    with pytest.raises(pdf_module._Refused):
+        scan.parse(pdf_module._Region(b"/OpenAction 5 0 R>>", len(b"/OpenAction")))

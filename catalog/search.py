@@ -30,14 +30,18 @@ WORD_MIN_PRODUCTS = 2
 WORD_MAX_LENGTH = 100
 
 
+def _product_column(compiler, column: str) -> str:
+    """A column of the query's own products table (its first alias), written for this query."""
+    return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.{column}"
+
+
 class StoredVector(Expression):
     """The product's stored search vector (catalog_product.search_vector) in the current query."""
 
     output_field = SearchVectorField()
 
     def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+        return _product_column(compiler, "search_vector"), []
 
 
 class InWindow(Expression):
@@ -62,8 +66,7 @@ class InWindow(Expression):
 
     def as_sql(self, compiler, connection):
         window, params = compiler.compile(self.window)
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.id = ANY(ARRAY{window})", params
+        return f"{_product_column(compiler, 'id')} = ANY(ARRAY{window})", params
 
 
 class IdsIn(Expression):
@@ -78,8 +81,7 @@ class IdsIn(Expression):
         self.ids = [int(pk) for pk in ids]
 
     def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        column = f"{compiler.quote_name_unless_alias(alias)}.id"
+        column = _product_column(compiler, "id")
         if connection.vendor == "postgresql":
             return f"{column} = ANY(%s::bigint[])", [self.ids]
         return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(self.ids)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 
 import pytest
@@ -17,6 +18,29 @@ def test_interleaving_alternates_baseline_then_target_and_drops_the_warmup():
 
     assert calls == ["b", "t"] * 6
     assert len(target_ns) == len(base_ns) == 4
+
+
+def test_each_side_starts_on_a_collected_heap_so_the_baseline_leaves_no_garbage_to_the_target():
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    uncollected_at_target_start: list[int] = []
+
+    def baseline() -> None:
+        for _ in range(1_000):
+            Cycle()  # garbage only the cycle collector frees
+
+    def target() -> None:
+        uncollected_at_target_start.append(sum(type(o) is Cycle for o in gc.get_objects()))
+
+    gc.disable()  # no automatic collection: only the harness's own can free the baseline's cycles
+    try:
+        interleave(target, baseline, samples=3, warmup=1)
+    finally:
+        gc.enable()
+
+    assert uncollected_at_target_start == [0, 0, 0, 0]
 
 
 def test_the_bootstrap_interval_contains_the_true_ratio_of_synthetic_timings():

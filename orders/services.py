@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, User
-from catalog.models import Availability, Product, Stock
+from catalog.models import Availability, Price, Product, Stock
 from catalog.selectors import Pricing, products_by_code, products_priced, rows_priced
 from catalog.services import availability_refresh
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, StockAllocation
@@ -28,6 +28,7 @@ from orders.shipping import shipment_types_for
 from storefront.emails import email_queue
 from storefront.errors import DomainError
 from storefront.money import money, money_text
+from storefront.prepared import PreparedQuery
 
 MAX_QUANTITY = 9999
 
@@ -120,23 +121,61 @@ def _from_db(name: str, value: object) -> object:
     return value
 
 
+def _product_to_add_query(shape: tuple[bool, bool]) -> PreparedQuery[Product]:
+    """The product with the account's price and the id of the contact's cart, for one shape of pricing
+    (with or without an own and a base list), compiled once per connection: every "Add to cart" runs it,
+    and building and compiling it cost more than running it."""
+    own, base = shape
+
+    def build(pk, contact_id, country, price_list_id=None, base_list_id=None):
+        pricing = Pricing(price_list_id=price_list_id, base_list_id=base_list_id, currency="", country=country)
+        cart = Cart.objects.filter(contact_id=contact_id).values("pk")[:1]
+        return rows_priced(Product.objects.filter(pk=pk), pricing=pricing, via="").annotate(cart_id=Subquery(cart)).order_by()
+
+    fields = {
+        "pk": Product._meta.pk,
+        "contact_id": Cart._meta.get_field("contact"),
+        "country": Availability._meta.get_field("country"),
+    }
+    if own:
+        fields["price_list_id"] = Price._meta.get_field("price_list")
+    if base:
+        fields["base_list_id"] = Price._meta.get_field("price_list")
+    return PreparedQuery(build, **fields)
+
+
+_PRODUCT_TO_ADD: dict[tuple[bool, bool], PreparedQuery[Product]] = {}
+
+
 def cart_add(*, contact: Contact, product: Product | int, quantity: int) -> CartLine:
     """Add to cart: a new line, or more of a product already in the cart.
 
-    The product may be given by its id (the add-to-cart form posts one): it is read once, priced.
+    The product may be given by its id (the add-to-cart form posts one): it is read once, priced. The
+    line returned says with `is_new` whether the add made it (rather than adding to a line the cart had).
     """
     pricing = _pricing(contact)
     _check_quantity(quantity)
     product_id = product if isinstance(product, int) else product.pk
-    cart = Cart.objects.filter(contact=contact).values("pk")[:1]
-    priced = rows_priced(Product.objects.filter(pk=product_id), pricing=pricing, via="").annotate(cart_id=Subquery(cart)).first()
+    shape = (bool(pricing.price_list_id), bool(pricing.base_list_id))
+    prepared = _PRODUCT_TO_ADD.get(shape)
+    if prepared is None:
+        prepared = _PRODUCT_TO_ADD[shape] = _product_to_add_query(shape)
+    values: dict[str, object] = {"pk": product_id, "contact_id": contact.pk, "country": pricing.country}
+    if pricing.price_list_id:
+        values["price_list_id"] = pricing.price_list_id
+    if pricing.base_list_id:
+        values["base_list_id"] = pricing.base_list_id
+    priced = prepared.first(**values)
     if priced is None:
         raise OrderError(_("This product is no longer sold."))
     reason = _orderable(priced, priced)
     if reason:
         raise OrderError(reason)
     cart_id = priced.cart_id if priced.cart_id is not None else _cart(contact).pk
-    return _add(cart_id, priced, quantity, priced.price)
+    line = _add(cart_id, priced, quantity, priced.price)
+    # A line that was in the cart holds at least one unit more than this add brought.
+    line.is_new = line.quantity == quantity
+    return line
 
 
 @transaction.atomic

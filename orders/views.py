@@ -56,6 +56,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     """Add to cart, from a listing row or the product page: a dialog through htmx, else a redirect."""
     form = AddToCartForm(request.POST)
     product = None
+    line = None
     error = None
     if form.is_valid():
         try:
@@ -68,8 +69,13 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     else:
         error = _("The amount must be a whole number from 1 to %(max)d.") % {"max": services.MAX_QUANTITY}
     if request.htmx:
-        # The header's count, swapped out of band by the dialog.
-        count = services.cart_count(contact=request.contact)
+        # The header's count, swapped out of band by the dialog: the count read with the signed-in user
+        # when this request began, plus the line this add made (no query of its own).
+        before = getattr(request.user, "cart_lines", None)
+        if before is None:
+            count = services.cart_count(contact=request.contact)
+        else:
+            count = before + (1 if line is not None and line.is_new else 0)
         response = render(
             request, "orders/partials/cart_added.html", {"product": product, "error": error, "quantity": form.data.get("quantity"), "cart_count": count}
         )

@@ -71,6 +71,23 @@ def test_adding_the_same_product_again_adds_up_and_keeps_the_count(contact_clien
     assert _cart(contact) == {"NB-LEN-0001": 4}
 
 
+def test_the_header_count_grows_by_a_new_product_only_and_stays_when_an_add_is_refused(contact_client, contact, stocked):
+    url = reverse("orders:cart-add")
+
+    def count_after(product, quantity="1"):
+        page = contact_client.post(url, {"product": product.pk, "quantity": quantity}, headers=HTMX).content.decode()
+        return re.search(r'<span id="cart-count" hx-swap-oob="true">(\d+)</span>', page).group(1)
+
+    assert count_after(stocked["thinkpad"]) == "1"
+    assert count_after(stocked["latitude"]) == "2"
+    assert count_after(stocked["latitude"], "2") == "2"
+    assert count_after(stocked["thinkpad"], "9999") == "2"  # over the maximum a line holds: refused
+    stocked["monitor"].is_active = False
+    stocked["monitor"].save(update_fields=["is_active"])
+    assert count_after(stocked["monitor"]) == "2"
+    assert _cart(contact) == {"NB-LEN-0001": 1, "NB-DEL-0003": 3}
+
+
 def test_add_to_cart_without_htmx_redirects_back_with_a_message(contact_client, contact, stocked):
     back = reverse("catalog:category", args=["notebooks"])
     response = contact_client.post(reverse("orders:cart-add"), {"product": stocked["latitude"].pk, "quantity": "1", "next": back})

@@ -305,7 +305,13 @@ def product_listing(*, scope: Scope, filters: Filters, pricing: Pricing | None) 
     """The products of a listing, filtered, priced for the account and sorted: one query per page."""
     filters = _offered(scope, filters)
     products = _filtered(_priced(_scoped(scope), pricing), filters, pricing)
-    return _sorted(products, scope, filters, pricing).select_related("brand", "category", "category__parent")
+    # Only what a listing row shows: not the description, attributes or search text of 48 products,
+    # nor the categories' filters (each a JSON document decoded per row).
+    return (
+        _sorted(products, scope, filters, pricing)
+        .select_related("brand", "category")
+        .only("id", "sku", "mpn", "name", "brand__name", "category__name")
+    )
 
 
 def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> Facets:

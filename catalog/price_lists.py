@@ -12,8 +12,6 @@ a spreadsheet would run `=HYPERLINK(...)` typed into a product name by anyone up
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import islice, repeat
@@ -179,21 +177,19 @@ def price_list_csv_chunks(
 def _csv_chunks(
     rows: Iterable[tuple], *, currency: str, on_progress: Progress | None, progress_every: int, rows_per_chunk: int
 ) -> Iterator[tuple[bytes, int]]:
-    # Each chunk goes to csv.writer in one call, shaped column by column (see _csv_rows).
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(title) for title in price_list_headers(currency=currency)])
+    # Each chunk is one text, written column by column (see _csv_text) and encoded once.
+    header = _csv_line([neutralise(title) for title in price_list_headers(currency=currency)])
     rows = iter(rows)
     written = 0
     size = max(rows_per_chunk - 1, 1)  # the header shares the first chunk
     first = True
     while chunk := list(islice(rows, size)):
-        writer.writerows(_csv_rows(chunk))
+        text = _csv_text(chunk)
         written = _progressed(written, len(chunk), on_progress, progress_every)
-        yield _take(buffer, bom=first), written
+        yield (codecs.BOM_UTF8 + (header + text).encode("utf-8") if first else text.encode("utf-8")), written
         first, size = False, rows_per_chunk
     if first:
-        yield _take(buffer, bom=True), written
+        yield codecs.BOM_UTF8 + header.encode("utf-8"), written
 
 
 def price_list_write_csv(
@@ -213,10 +209,14 @@ def price_list_write_csv(
     return written
 
 
-def _csv_rows(rows: list[tuple]) -> Iterable[tuple]:
-    """The rows as CSV values. Each column is checked whole, in C, and only a column with something
-    to change (a missing price, a text to guard, a value that is not text) goes cell by cell."""
-    columns = list(zip(*rows))
+def _csv_text(rows: list[tuple]) -> str:
+    """The rows as csv.writer would write them (see _csv_field), built column by column.
+
+    csv.writer looks at each character of each cell in turn. Here each column is checked whole, in C,
+    and only a column with something to change (a missing price, a text to guard or to quote, a value
+    that is not text) goes cell by cell; then each row's cells are joined in one call.
+    """
+    columns: list[Iterable[str]] = list(zip(*rows))
     for index, column in enumerate(columns):
         if index == PRICE_COLUMN:
             if set(map(type, column)) <= _NUMBERS:
@@ -224,26 +224,42 @@ def _csv_rows(rows: list[tuple]) -> Iterable[tuple]:
             else:
                 columns[index] = map(_csv_price, column)
         elif index == AVAILABILITY_COLUMN:
-            if not set(map(type, column)) <= _INT:
-                columns[index] = [int(value or 0) for value in column]
+            if set(map(type, column)) <= _INT:
+                columns[index] = map(str, column)
+            else:
+                columns[index] = [str(int(value or 0)) for value in column]
         else:
             try:
-                # Slicing fails on None and numbers; any other value is written as its text.
-                plain = _GUARDED_FIRST.isdisjoint(map(_FIRST, column))
+                # Slicing fails on None and numbers, joining on any other value that is not text.
+                joined = "".join(column) if _GUARDED_FIRST.isdisjoint(map(_FIRST, column)) else None
             except TypeError:
-                plain = False
-            if not plain:
-                columns[index] = map(_text, column)
-    return zip(*columns)
+                joined = None
+            if joined is None:
+                column = list(map(_text, column))
+                joined = "".join(column)
+            if _csv_special(joined):
+                column = map(_csv_field, column)
+            columns[index] = column
+    return "\r\n".join(map(",".join, zip(*columns))) + "\r\n"
+
+
+# What csv.writer writes in its default (excel) dialect, QUOTE_MINIMAL: a cell holding a comma, a
+# quote or a line break goes in quotes, its quotes doubled, and each line ends with CRLF. A line of
+# EXPORT_COLUMNS has commas, so it is never the lone empty cell csv.writer would write as "".
+
+
+def _csv_special(text: str) -> bool:
+    return "," in text or '"' in text or "\r" in text or "\n" in text
+
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _csv_special(text) else text
+
+
+def _csv_line(fields: Iterable[str]) -> str:
+    return ",".join(map(_csv_field, fields)) + "\r\n"
 
 
 def _csv_price(value: Any) -> str:
     # An int or float (SQLite's price) formats to the same two decimals as its Decimal.
     return "" if value is None else format(value if value.__class__ in _NUMBERS else Decimal(value), ".2f")
-
-
-def _take(buffer: io.StringIO, *, bom: bool) -> bytes:
-    data = buffer.getvalue().encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate(0)
-    return codecs.BOM_UTF8 + data if bom else data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import sys
 import tempfile
 import tracemalloc
@@ -230,6 +231,26 @@ def test_xlsx_rows_each_keep_their_own_price_and_format():
     assert [sheet.cell(row=i + 2, column=5).value for i in range(50)] == [i + 0.25 for i in range(50)]
     assert all(sheet.cell(row=i + 2, column=5).number_format == "#,##0.00" for i in range(50))
     assert all(sheet.cell(row=i + 2, column=6).number_format == "General" for i in range(50))
+
+
+def test_csv_is_written_byte_for_byte_as_csv_writer_would_write_it():
+    # The store builds the CSV text itself, column by column: it must quote, double quotes and end
+    # lines exactly as csv.writer's default dialect, for whatever a text holds.
+    texts = ["a,b", 'say "hi"', '"', '""', ",", "line\nbreak", "cr\rcr", "crlf\r\n", "", " ", "tab\tin", "semi;colon",
+             "Office “Home”, ñandú", "=1,2", '-"q"', "\u2028sep", "😀"]
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(',"\r\n\t =+-@a;\'\x0b\xa0\u3000ñ😀') for _ in range(rng.randint(0, 8))) for _ in range(300)]
+    prices = [Decimal("1.50"), None, 2.5, 14100, "12.5"]
+    rows = [(t, "S", t, None, prices[i % 5], i if i % 3 else None, t, f"S{i}", t) for i, t in enumerate(texts)]
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(price_list_headers(currency="MXN"))
+    for i, t in enumerate(texts):
+        price = ["1.50", "", "2.50", "14100.00", "12.50"][i % 5]
+        writer.writerow([neutralise(t), "S", neutralise(t), "", price, i if i % 3 else 0, neutralise(t), f"S{i}", neutralise(t)])
+    for rows_per_chunk in (1, 7, 500):
+        data = b"".join(price_list_csv_chunks(rows, currency="MXN", rows_per_chunk=rows_per_chunk))
+        assert data == b"\xef\xbb\xbf" + expected.getvalue().encode("utf-8")
 
 
 def test_attributes_text_joins_names_and_values_whatever_the_values():

@@ -16,6 +16,7 @@ from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 
 M = TypeVar("M", bound=Model)
 
@@ -141,6 +142,9 @@ class _CompiledInsert:
         self.compiler = InsertQuery(model).get_compiler(using=alias)
         self.compiler.returning_fields = returning
         self.converters = self.compiler.get_converters([field.get_col(model._meta.db_table) for field in returning])
+        # Django's own layout, one "%s" per value row by row (PostgreSQL's compiler lays many rows out
+        # by column, for UNNEST): the values can go as they are.
+        self.by_row = type(self.compiler).assemble_as_sql is SQLInsertCompiler.assemble_as_sql
         self.sql: dict[int, str] = {}
 
 
@@ -210,9 +214,10 @@ class PreparedInsert(Generic[M]):
             if len(statements) != 1 or compiler.returning_params:
                 raise ValueError(f"PreparedInsert: {connection.vendor} cannot insert {len(objs)} rows with RETURNING in one statement.")
             sql = compiled.sql[len(objs)] = statements[0][0]
-        _placeholders, param_rows = compiled.compiler.assemble_as_sql(self._fields, rows)
+        if not compiled.by_row:
+            _placeholders, rows = compiled.compiler.assemble_as_sql(self._fields, rows)
         with connection.cursor() as cursor:
-            cursor.execute(sql, tuple(chain.from_iterable(param_rows)))
+            cursor.execute(sql, tuple(chain.from_iterable(rows)))
             returned = cursor.fetchall()
         if compiled.converters:
             returned = compiled.compiler.apply_converters(returned, compiled.converters)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Subquery, Value
+from django.db.models import Count, F, Model, Subquery, Value
 from django.db.models.expressions import Col
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, User
-from catalog.models import Availability, Price, Product, Stock
+from catalog.models import Availability, Price, Product, Stock, Warehouse
 from catalog.selectors import Pricing, products_by_code, products_priced, rows_priced
 from catalog.services import availability_refresh
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, StockAllocation
@@ -28,7 +29,7 @@ from orders.shipping import shipment_types_for
 from storefront.emails import email_queue
 from storefront.errors import DomainError
 from storefront.money import money, money_text
-from storefront.prepared import PreparedQuery
+from storefront.prepared import PreparedInsert, PreparedQuery
 
 MAX_QUANTITY = 9999
 
@@ -299,6 +300,17 @@ def order_place(
         return existing
 
 
+# The account's row, locked (the credit line's lock), and the rows an order adds: compiled once per
+# connection, as building each statement cost more than running it.
+_ACCOUNT_LOCKED: PreparedQuery[Account] = PreparedQuery(
+    lambda account_id: Account.objects.select_for_update().filter(pk=account_id), account_id=Account._meta.pk
+)
+_ORDER_INSERT: PreparedInsert[Order] = PreparedInsert(Order)
+_ORDER_LINE_INSERT: PreparedInsert[OrderLine] = PreparedInsert(OrderLine)
+_ALLOCATION_INSERT: PreparedInsert[StockAllocation] = PreparedInsert(StockAllocation)
+_EVENT_INSERT: PreparedInsert[OrderEvent] = PreparedInsert(OrderEvent)
+
+
 @transaction.atomic
 def _order_place(
     *,
@@ -312,7 +324,9 @@ def _order_place(
 ) -> Order:
     # The account's row is the lock that puts one order at a time on its credit line; a second press
     # of "Finish order" waits here.
-    account = Account.objects.select_for_update().get(pk=contact.account_id)
+    account = _ACCOUNT_LOCKED.first(account_id=contact.account_id)
+    if account is None:
+        raise Account.DoesNotExist("The contact's account does not exist.")
     if shipment_type not in dict(shipment_types_for(account.country)):
         raise OrderError(_("This shipment type is not offered in your country."), field="shipment_type")
     if account.is_blocked:
@@ -342,10 +356,9 @@ def _order_place(
                 field="payment_method",
             )
         credit_taken = total
-        account.credit_used = F("credit_used") + total
-        account.save(update_fields=["credit_used"])
+        _credit_take(account, total)
 
-    order = Order.objects.create(
+    order = _ORDER_INSERT.create(
         account=account,
         placed_by=contact,
         shipment_type=shipment_type,
@@ -359,7 +372,7 @@ def _order_place(
     # Locked in product order; the order keeps the cart's order. One INSERT for the lines, one UPDATE
     # for the stock rows and one INSERT for the allocations, whatever the number of lines.
     in_cart_order = sorted(lines, key=lambda cart_line: (cart_line.added_at, cart_line.pk))
-    order_lines = OrderLine.objects.bulk_create(
+    order_lines = _ORDER_LINE_INSERT.insert([
         OrderLine(
             order=order,
             product=line.product,
@@ -370,23 +383,67 @@ def _order_place(
             line_total=money(line.price * line.quantity),
         )
         for line in in_cart_order
-    )
+    ])
     allocations: list[StockAllocation] = []
     for order_line in order_lines:
         allocations += _reserve(order_line, stock_by_product[order_line.product_id], order_line.quantity)
-    # The availability of the products follows their stock rows: a trigger of the database keeps it
-    # (catalog migration 0003), in the same UPDATE.
-    Stock.objects.bulk_update({allocation.stock_row.pk: allocation.stock_row for allocation in allocations}.values(), ["quantity"])
-    StockAllocation.objects.bulk_create(allocations)
-    CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-    OrderEvent.objects.create(order=order, actor=contact.user, to_state=order.state, note="placed")
+    taken: dict[int, int] = {}
+    for allocation in allocations:
+        taken[allocation.stock_row.pk] = taken.get(allocation.stock_row.pk, 0) + allocation.quantity
+    _stock_take(taken)
+    _ALLOCATION_INSERT.insert(allocations)
+    _cart_lines_delete([line.pk for line in lines])
+    _EVENT_INSERT.create(order=order, actor=contact.user, to_state=order.state, note="placed")
     email_queue(to=contact.user.email, template="order-placed", context={"order": order, "lines": order_lines, "contact": contact})
     return order
 
 
+# Three writes of order placement are SQL written here: building the ORM's statements (an F()
+# expression saved, bulk_update's CASE, a delete's collector) cost several times what running them
+# does, on every order. The rows are those locked above.
+
+
+def _names(model: type[Model], *fields: str) -> tuple[str, ...]:
+    """The model's table and the named fields' columns, quoted for the connection's SQL."""
+    quote = connection.ops.quote_name
+    return (quote(model._meta.db_table), *(quote(model._meta.get_field(name).column) for name in fields))
+
+
+def _credit_take(account: Account, amount: Decimal) -> None:
+    """The account's credit line takes the amount; the locked instance is kept in step."""
+    table, pk, used = _names(Account, "id", "credit_used")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {used} = {used} + %s WHERE {pk} = %s",
+            [connection.ops.adapt_decimalfield_value(amount, 14, 2), account.pk],
+        )
+    account.credit_used += amount
+
+
+def _stock_take(taken: dict[int, int]) -> None:
+    """The stock rows lowered by the units taken from each ({row id: units}): one UPDATE, whatever the
+    number of rows. The availability of the products follows: a trigger of the database keeps it
+    (catalog migration 0003), in the same statement."""
+    table, pk, quantity = _names(Stock, "id", "quantity")
+    whens = " ".join(["WHEN %s THEN %s"] * len(taken))
+    ids = ", ".join(["%s"] * len(taken))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quantity} = {quantity} - CASE {pk} {whens} END WHERE {pk} IN ({ids})",
+            [*chain.from_iterable(taken.items()), *taken],
+        )
+
+
+def _cart_lines_delete(line_ids: list[int]) -> None:
+    """The ordered lines leave the cart (nothing refers to a cart line: one DELETE)."""
+    table, pk = _names(CartLine, "id")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(line_ids))})", line_ids)
+
+
 def _reserve(line: OrderLine, rows: list[Stock], quantity: int) -> list[StockAllocation]:
     """Take the units from the warehouses that hold most first; the allocations say where they came
-    from (each keeps its stock row, already lowered, in `stock_row` for the one UPDATE)."""
+    from (each keeps its stock row, already lowered here, in `stock_row` for the one UPDATE)."""
     allocations = []
     left = quantity
     for row in sorted(rows, key=lambda r: (-r.quantity, r.warehouse_id)):
@@ -403,6 +460,46 @@ def _reserve(line: OrderLine, rows: list[Stock], quantity: int) -> list[StockAll
     return allocations
 
 
+def _cart_locked_query(shape: tuple[bool, bool]) -> PreparedQuery[Stock]:
+    """_cart_locked's query for one shape of pricing (with or without an own and a base list),
+    compiled once per connection: building and compiling it cost more than running it."""
+    own, base = shape
+
+    def build(contact_id, size_contact_id, country, price_list_id=None, base_list_id=None):
+        cart_size = (
+            CartLine.objects.filter(cart__contact=size_contact_id).order_by().values("cart").annotate(n=Count("pk")).values("n")
+        )
+        return rows_priced(
+            Stock.objects.select_for_update(of=("self",))
+            .filter(warehouse__country=country, product__cart_lines__cart__contact=contact_id)
+            .select_related("product")
+            # What placing the order reads of a row and its product (a product's description,
+            # attributes and search text are long, and decoding them cost more than the query).
+            .only("product_id", "warehouse_id", "quantity", "product__sku", "product__name", "product__is_active")
+            .annotate(
+                line_id=F("product__cart_lines__id"),
+                line_quantity=F("product__cart_lines__quantity"),
+                line_added_at=F("product__cart_lines__added_at"),
+                cart_size=Subquery(cart_size),
+            ),
+            pricing=Pricing(price_list_id=price_list_id, base_list_id=base_list_id, currency="", country=country),
+            via="product__",
+            with_stock=False,
+        ).order_by("product_id", "warehouse_id")
+
+    # The contact twice: the stock rows' join to its cart, and the count of the cart's lines.
+    contact = Cart._meta.get_field("contact")
+    fields = {"contact_id": contact, "size_contact_id": contact, "country": Warehouse._meta.get_field("country")}
+    if own:
+        fields["price_list_id"] = Price._meta.get_field("price_list")
+    if base:
+        fields["base_list_id"] = Price._meta.get_field("price_list")
+    return PreparedQuery(build, **fields)
+
+
+_CART_LOCKED: dict[tuple[bool, bool], PreparedQuery[Stock]] = {}
+
+
 def _cart_locked(*, contact: Contact, pricing: Pricing, country: str) -> tuple[list[CartLine], dict[int, list[Stock]]]:
     """The cart's lines, priced for the account, and the stock rows of their products in its country,
     locked: one query, from the stock rows (locked in product and warehouse order, so two orders
@@ -411,25 +508,16 @@ def _cart_locked(*, contact: Contact, pricing: Pricing, country: str) -> tuple[l
     A line whose product has no stock row in the country brings no row: the count of the cart's
     lines, carried by every row, tells, and the cart is read again to say which line (a refusal,
     so its cost is not the order's)."""
-    cart_size = (
-        CartLine.objects.filter(cart__contact=contact).order_by().values("cart").annotate(n=Count("pk")).values("n")
-    )
-    rows = list(
-        rows_priced(
-            Stock.objects.select_for_update(of=("self",))
-            .filter(warehouse__country=country, product__cart_lines__cart__contact=contact)
-            .select_related("product")
-            .annotate(
-                line_id=F("product__cart_lines__id"),
-                line_quantity=F("product__cart_lines__quantity"),
-                line_added_at=F("product__cart_lines__added_at"),
-                cart_size=Subquery(cart_size),
-            ),
-            pricing=pricing,
-            via="product__",
-            with_stock=False,
-        ).order_by("product_id", "warehouse_id")
-    )
+    shape = (bool(pricing.price_list_id), bool(pricing.base_list_id))
+    prepared = _CART_LOCKED.get(shape)
+    if prepared is None:
+        prepared = _CART_LOCKED[shape] = _cart_locked_query(shape)
+    values: dict[str, object] = {"contact_id": contact.pk, "size_contact_id": contact.pk, "country": country}
+    if pricing.price_list_id:
+        values["price_list_id"] = pricing.price_list_id
+    if pricing.base_list_id:
+        values["base_list_id"] = pricing.base_list_id
+    rows = prepared.all(**values)
     lines: dict[int, CartLine] = {}
     stock_by_product: dict[int, list[Stock]] = {}
     for row in rows:

@@ -34,10 +34,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from storefront.models import OutboundEmail
+from storefront.prepared import PreparedInsert
 
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
+# Every email is stored by one INSERT, compiled once per connection.
+_EMAIL_INSERT: PreparedInsert[OutboundEmail] = PreparedInsert(OutboundEmail)
 
 
 class EmailDeliveryError(Exception):
@@ -60,7 +63,7 @@ def email_queue(*, to: str, template: str, context: dict[str, Any], language: st
 
 def email_store(*, to: str, subject: str, body_text: str, body_html: str = "") -> OutboundEmail:
     """Save one email and queue its delivery for when the current transaction commits."""
-    email = OutboundEmail.objects.create(to=to, subject=subject[:255], body_text=body_text, body_html=body_html)
+    email = _EMAIL_INSERT.create(to=to, subject=subject[:255], body_text=body_text, body_html=body_html)
     transaction.on_commit(lambda: _enqueue_delivery(email.pk))
     return email
 

@@ -2,17 +2,21 @@
 
 Building and compiling a queryset costs far more than running it when the statement is small and hit by
 an index: loading the signed-in user (with its contact, account, price list and cart count) spent about
-1.5 ms in Django's query compiler against 0.1 ms in SQLite, on every request.
+1.5 ms in Django's query compiler against 0.1 ms in SQLite, on every request. The same holds for the
+INSERTs of a model's new rows (PreparedInsert): placing an order makes five.
 """
 
 from __future__ import annotations
 
 import weakref
+from itertools import chain
 from typing import Callable, Generic, TypeVar
 
 from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 
 M = TypeVar("M", bound=Model)
 
@@ -75,6 +79,7 @@ class PreparedQuery(Generic[M]):
         self._sentinels = {name: _sentinel(i, field) for i, (name, field) in enumerate(fields.items())}
         self._model: type[Model] | None = None
         self._db: str | None = None
+        self._for_write = False
         # One per connection (each thread has its own): the compiler and its converters belong to it.
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -90,9 +95,10 @@ class PreparedQuery(Generic[M]):
     def _run(self, values: dict[str, object], *, many: bool) -> list[M]:
         if self._model is None:
             queryset = self._build(**self._sentinels)
-            self._model, self._db = queryset.model, queryset._db
-        # As the queryset's own `db` chooses: its `using()`, else the router.
-        alias = self._db or router.db_for_read(self._model)
+            self._model, self._db, self._for_write = queryset.model, queryset._db, queryset._for_write
+        # As the queryset's own `db` chooses: its `using()`, else the router (for writing, when it
+        # locks its rows with select_for_update).
+        alias = self._db or (router.db_for_write if self._for_write else router.db_for_read)(self._model)
         connection = connections[alias]
         compiled = self._compiled.get(connection)
         if compiled is None:
@@ -127,3 +133,97 @@ def _in_range(value: int, field: Field, connection) -> bool:
     integer_type = _integer_type(field)
     low, high = connection.ops.integer_field_ranges.get(integer_type, (None, None)) if integer_type else (None, None)
     return (low is None or value >= low) and (high is None or value <= high)
+
+
+class _CompiledInsert:
+    """One model's INSERT compiler for one database connection, and its SQL for each number of rows."""
+
+    def __init__(self, model: type[Model], alias: str, fields: list[Field], returning: list[Field]) -> None:
+        self.compiler = InsertQuery(model).get_compiler(using=alias)
+        self.compiler.returning_fields = returning
+        self.converters = self.compiler.get_converters([field.get_col(model._meta.db_table) for field in returning])
+        # Django's own layout, one "%s" per value row by row (PostgreSQL's compiler lays many rows out
+        # by column, for UNNEST): the values can go as they are.
+        self.by_row = type(self.compiler).assemble_as_sql is SQLInsertCompiler.assemble_as_sql
+        self.sql: dict[int, str] = {}
+
+
+class PreparedInsert(Generic[M]):
+    """INSERTs of a model's new instances, one statement for all of them: its SQL made by Django's
+    compiler once per database connection and number of rows, then run with the instances' values
+    prepared as that compiler prepares them (`pre_save`, then `get_db_prep_save`, laid out by the
+    backend's compiler). What the database writes (the id, a generated column) is read back into the
+    instances. Like `bulk_create`, it sends no signals; an instance with a value that is an expression
+    (`F()`, a database default) is inserted by `bulk_create` itself.
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        opts = model._meta
+        self._model = model
+        self._fields = [field for field in opts.local_concrete_fields if not field.generated and field is not opts.auto_field]
+        if opts.auto_field is None or any(hasattr(field, "get_placeholder") for field in self._fields):
+            # The SQL must not depend on the values: the database writes the id, and every value is a "%s".
+            raise ValueError(f"PreparedInsert: {model.__name__} needs an auto id and fields without placeholders of their own.")
+        self._returning = opts.db_returning_fields
+        # One per connection (each thread has its own): the compiler belongs to it.
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def create(self, **kwargs: object) -> M:
+        """One new instance, saved: as `Model.objects.create(**kwargs)`."""
+        obj = self._model(**kwargs)
+        self.insert([obj])
+        return obj
+
+    def insert(self, objs: list[M]) -> list[M]:
+        """Save the new instances (in batches as large as the database takes, as `bulk_create` makes them)."""
+        if not objs:
+            return objs
+        alias = router.db_for_write(self._model)
+        connection = connections[alias]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = _CompiledInsert(self._model, alias, self._fields, self._returning)
+        batch = max(connection.ops.bulk_batch_size(self._fields, objs), 1)
+        for start in range(0, len(objs), batch):
+            if not self._insert(objs[start : start + batch], compiled, alias, connection):
+                self._model._base_manager.using(alias).bulk_create(objs[start : start + batch])
+        return objs
+
+    def _insert(self, objs: list[M], compiled: _CompiledInsert, alias: str, connection) -> bool:
+        for obj in objs:
+            if obj._is_pk_set():
+                raise ValueError("PreparedInsert inserts new rows: the database writes their id.")
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        rows = []
+        for obj in objs:
+            row = []
+            for field in self._fields:
+                value = field.pre_save(obj, True)
+                if hasattr(value, "resolve_expression"):
+                    return False
+                row.append(field.get_db_prep_save(value, connection))
+            rows.append(row)
+        sql = compiled.sql.get(len(objs))
+        if sql is None:
+            query = InsertQuery(self._model)
+            # raw: the values as pre_save left them above (a second pre_save would stamp another now()).
+            query.insert_values(self._fields, objs, raw=True)
+            compiler = query.get_compiler(using=alias)
+            compiler.returning_fields = self._returning
+            statements = compiler.as_sql()
+            if len(statements) != 1 or compiler.returning_params:
+                raise ValueError(f"PreparedInsert: {connection.vendor} cannot insert {len(objs)} rows with RETURNING in one statement.")
+            sql = compiled.sql[len(objs)] = statements[0][0]
+        if not compiled.by_row:
+            _placeholders, rows = compiled.compiler.assemble_as_sql(self._fields, rows)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, tuple(chain.from_iterable(rows)))
+            returned = cursor.fetchall()
+        if compiled.converters:
+            returned = compiled.compiler.apply_converters(returned, compiled.converters)
+        for obj, values in zip(objs, returned):
+            for field, value in zip(self._returning, values):
+                setattr(obj, field.attname, value)
+            obj._state.adding = False
+            obj._state.db = alias
+        return True

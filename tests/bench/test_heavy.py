@@ -16,6 +16,7 @@ from catalog.models import Stock
 from catalog.services import availability_refresh
 from orders.models import Order
 from orders.services import OrderError
+from storefront.models import OutboundEmail
 from tests.catalog.factories import PriceFactory, ProductFactory, StockFactory, WarehouseFactory
 from tests.orders.test_concurrency import threads_database
 
@@ -64,11 +65,13 @@ def _place_both(fx, tag: str, limit: Decimal = Decimal("100000.00")):
     return accounts, buyers
 
 
-def test_the_hand_written_orders_make_the_same_writes_as_order_place(bench_catalogue):
+def test_the_hand_written_orders_make_the_same_writes_as_order_place(bench_catalogue, monkeypatch):
     # Given two contacts of two bench accounts with the same cart
     fx = common.fixture()
     accounts, (store_buyer, sql_buyer) = _place_both(fx, "same")
     before = placing._stock([p.pk for p in fx.products])
+    queued: list[int] = []
+    monkeypatch.setattr("storefront.tasks.email_send.delay", queued.append)
 
     # When one places it through the store and the other through the hand-written SQL
     with placing.queued_tasks():
@@ -84,6 +87,12 @@ def test_the_hand_written_orders_make_the_same_writes_as_order_place(bench_catal
     assert [a.credit_used for a in Account.objects.filter(pk__in=[a.pk for a in accounts]).order_by("pk")] == [store_order.total] * 2
     ledger = placing.ledger_check(placing.Ledger(), outcomes=[("k-store", store_order), ("k-sql", "k-sql")], accounts=accounts, stock_before=before)
     assert (ledger.problems, ledger.errors, ledger.placed) == ([], [], 2)
+    # and each wrote the order's email, with its number and lines, and queued its delivery after commit
+    emails = [OutboundEmail.objects.get(to=buyer.user.email) for buyer in (store_buyer, sql_buyer)]
+    for email, order in zip(emails, (store_order, sql_order)):
+        assert order.number in email.subject and order.number in email.body_text and order.number in email.body_html
+        assert all(sku in email.body_text and sku in email.body_html for sku in order.lines.values_list("sku", flat=True))
+    assert queued == [email.pk for email in emails]
 
 
 def test_orders_placed_at_once_pass_the_ledger_in_both_paths(bench_catalogue):

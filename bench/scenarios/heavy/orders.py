@@ -62,9 +62,11 @@ def store_place(fx: Fixture, contact, key: str) -> Callable[[], object]:
 def sql_place(fx: Fixture, contact, key: str) -> Callable[[], object]:
     """The same writes as order_place, hand-written: one transaction, the account row locked first. The
     order's number and the products' availability are written by the database (a generated column, the
-    stock trigger), for both sides alike."""
+    stock trigger), for both sides alike. The order's email, formatted here with its number and lines,
+    goes into the outbox row, and its delivery is queued once the transaction commits, as the store's."""
 
     def call():
+        from django.conf import settings
         from django.db import connection, transaction
         from django.utils import timezone
 
@@ -72,6 +74,7 @@ def sql_place(fx: Fixture, contact, key: str) -> Callable[[], object]:
         from catalog.models import Availability, Price, Product, Stock, Warehouse
         from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, StockAllocation
         from storefront.models import OutboundEmail
+        from storefront.tasks import email_send
 
         t = {m.__name__: m._meta.db_table for m in (Account, Availability, Price, Product, Stock, Warehouse, Cart,
                                                     CartLine, Order, OrderEvent, OrderLine, StockAllocation, OutboundEmail)}
@@ -113,11 +116,14 @@ def sql_place(fx: Fixture, contact, key: str) -> Callable[[], object]:
             cur.execute(
                 f"INSERT INTO {t['Order']} (account_id, placed_by_id, state, shipment_type, payment_method, observations,"
                 f" currency, total, credit_taken, submission_key, placed_at) VALUES (%s, %s, 'placed', %s, 'credit',"
-                f" '', %s, %s, %s, %s, %s) RETURNING id",
+                f" '', %s, %s, %s, %s, %s) RETURNING id, number",
                 [contact.account_id, contact.pk, fx.shipment, currency, dec(total, 14, 2), dec(total, 14, 2), key, now])
-            order_id = cur.fetchone()[0]
+            order_id, number = cur.fetchone()
+            texts, rows = [], []
             for _id, product_id, quantity, sku, name, amount in lines:
                 price = Decimal(str(amount))
+                texts.append(f"{quantity} × {sku} {name} — {price * quantity} {currency}\n")
+                rows.append(f"<tr><td>{quantity} ×</td><td>{sku}</td><td>{name}</td><td>{price * quantity} {currency}</td></tr>")
                 cur.execute(
                     f"INSERT INTO {t['OrderLine']} (order_id, product_id, sku, name, unit_price, quantity, line_total)"
                     f" VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
@@ -135,8 +141,12 @@ def sql_place(fx: Fixture, contact, key: str) -> Callable[[], object]:
             cur.execute(f"INSERT INTO {t['OrderEvent']} (order_id, actor_id, at, from_state, to_state, note)"
                         f" VALUES (%s, %s, %s, '', 'placed', 'placed')", [order_id, contact.user_id, now])
             cur.execute(f"INSERT INTO {t['OutboundEmail']} (\"to\", subject, body_text, body_html, state, created_at, attempts,"
-                        f" last_error) VALUES (%s, %s, %s, '', 'queued', %s, 0, '')",
-                        [contact.user.email, f"Order {key[-20:]}", "Your order was placed.\n", now])
+                        f" last_error) VALUES (%s, %s, %s, %s, 'queued', %s, 0, '') RETURNING id",
+                        [contact.user.email, f"{settings.STORE_NAME}: order {number} received",
+                         f"We received your order {number}.\n\n{''.join(texts)}\nTotal: {total} {currency}\n",
+                         f"<p>We received your order {number}.</p><table>{''.join(rows)}</table><p>Total: {total} {currency}</p>", now])
+            email_id = cur.fetchone()[0]
+            transaction.on_commit(lambda: email_send.delay(email_id))
         return key
 
     return call
@@ -248,8 +258,9 @@ def orders_scenario(*, tier: str, resellers: int, samples: int, warmup: int = 3)
     notes = (f"per order, {resellers} placing at once (threads, each its own {connection.vendor} connection"
              f"{'; pairs of contacts share an account' if resellers > 1 else ''}); {LINES_PER_CART} lines per cart from"
              f" {POOL} shared products, carts filled before timing; baseline: the same writes (credit, stock, allocations,"
-             f" availability, order, lines, event, outbox row, cart lines) as hand-written SQL in one transaction that locks"
-             f" the account row first; order email delivery {mode}. {ledger.text('timed rounds')}. " + " ".join(contention))
+             f" availability, order, lines, event, outbox row with the order's email, cart lines) as hand-written SQL in one"
+             f" transaction that locks the account row first; order email delivery {mode} after commit, on both sides."
+             f" {ledger.text('timed rounds')}. " + " ".join(contention))
     return _result(f"order-place-{resellers}", tier=tier, target_ns=[t / resellers for t in target_ns],
                    base_ns=[b / resellers for b in base_ns], goal=2.0, label=f"hand-written SQL, {resellers} at once", notes=notes)
 

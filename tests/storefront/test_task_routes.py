@@ -70,6 +70,15 @@ def test_the_default_worker_serves_only_the_default_queue_on_prefork() -> None:
     assert option(argv, "-P") is None and "--pool" not in argv
 
 
+@pytest.mark.parametrize("service", ["worker", "worker-email"])
+def test_a_worker_leaves_out_the_worker_to_worker_traffic_and_keeps_remote_control(service: str) -> None:
+    """Gossip, mingle and heartbeat events serve nothing here; the compose healthcheck is `inspect ping`."""
+    argv = worker_argv(service)
+
+    assert {"--without-gossip", "--without-mingle", "--without-heartbeat"} <= set(argv)
+    assert celery_app.conf.worker_enable_remote_control is True
+
+
 def test_every_routed_queue_has_a_worker() -> None:
     served = {option(worker_argv(service), "-Q") for service in ("worker", "worker-email")}
 

@@ -7,6 +7,8 @@ eagerly (no broker: `make run`, the tests), the routes change nothing.
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.core import mail
 
@@ -77,6 +79,12 @@ def test_a_worker_leaves_out_the_worker_to_worker_traffic_and_keeps_remote_contr
 
     assert {"--without-gossip", "--without-mingle", "--without-heartbeat"} <= set(argv)
     assert celery_app.conf.worker_enable_remote_control is True
+
+
+def test_a_worker_logs_each_task_when_it_ends_not_when_it_takes_it() -> None:
+    """The line at the end names the task and its id (succeeded, retried or failed)."""
+    assert not logging.getLogger("celery.worker.strategy").isEnabledFor(logging.INFO)
+    assert logging.getLogger("celery.app.trace").isEnabledFor(logging.INFO)
 
 
 def test_every_routed_queue_has_a_worker() -> None:

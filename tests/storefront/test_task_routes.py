@@ -7,6 +7,8 @@ eagerly (no broker: `make run`, the tests), the routes change nothing.
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.core import mail
 
@@ -68,6 +70,21 @@ def test_the_default_worker_serves_only_the_default_queue_on_prefork() -> None:
     assert option(argv, "-Q") == celery_app.conf.task_default_queue
     # prefork is Celery's default pool: time limits are enforced and PDFs run in parallel.
     assert option(argv, "-P") is None and "--pool" not in argv
+
+
+@pytest.mark.parametrize("service", ["worker", "worker-email"])
+def test_a_worker_leaves_out_the_worker_to_worker_traffic_and_keeps_remote_control(service: str) -> None:
+    """Gossip, mingle and heartbeat events serve nothing here; the compose healthcheck is `inspect ping`."""
+    argv = worker_argv(service)
+
+    assert {"--without-gossip", "--without-mingle", "--without-heartbeat"} <= set(argv)
+    assert celery_app.conf.worker_enable_remote_control is True
+
+
+def test_a_worker_logs_each_task_when_it_ends_not_when_it_takes_it() -> None:
+    """The line at the end names the task and its id (succeeded, retried or failed)."""
+    assert not logging.getLogger("celery.worker.strategy").isEnabledFor(logging.INFO)
+    assert logging.getLogger("celery.app.trace").isEnabledFor(logging.INFO)
 
 
 def test_every_routed_queue_has_a_worker() -> None:

@@ -307,7 +307,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 # kombu's Redis transport with one redis-py client per channel (storefront/broker.py): the same broker,
 # messages and acks, without building a client for each publish and ack. Only for redis://: memory://
 # (no Redis) and rediss:// (kombu checks its TLS options by that name) keep kombu's own.
-CELERY_BROKER_TRANSPORT = "storefront.broker:Transport" if REDIS_URL.startswith("redis://") else None
+REDIS_BROKER_TRANSPORT = "storefront.broker:Transport"
+CELERY_BROKER_TRANSPORT = REDIS_BROKER_TRANSPORT if REDIS_URL.startswith("redis://") else None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True

@@ -43,6 +43,8 @@ def test_the_producer_has_the_stores_celery_settings_and_the_bench_broker(settin
     producer = tasks._producer("redis://127.0.0.1:6379/7")
 
     assert producer.conf.broker_url == "redis://127.0.0.1:6379/7"
+    # publishing as the store's web processes do, whatever this process's own REDIS_URL
+    assert producer.conf.broker_transport == "storefront.broker:Transport"
     assert producer.conf.task_always_eager is False
     assert producer.conf.task_acks_late is True
     assert tasks._register(producer).acks_late is True

@@ -80,9 +80,14 @@ def _producer(url: str):
     """A Celery app configured as the store's (the CELERY_ settings), publishing to the bench's Redis."""
     from celery import Celery
 
+    from django.conf import settings
+
     producer = Celery("bench-heavy", set_as_current=False)
     producer.config_from_object("django.conf:settings", namespace="CELERY")
-    producer.conf.update(broker_url=url, task_always_eager=False)
+    # The transport the store's settings choose for a redis:// broker: this process has no REDIS_URL
+    # (its pages use a local cache), but its publishes must go as the store's web processes send them.
+    transport = settings.REDIS_BROKER_TRANSPORT if url.startswith("redis://") else None
+    producer.conf.update(broker_url=url, broker_transport=transport, task_always_eager=False)
     return producer
 
 

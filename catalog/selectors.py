@@ -11,12 +11,13 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain, repeat
 from typing import Iterator
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Field, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf, Upper
 from django.db.models.sql.constants import MULTI
@@ -58,6 +59,28 @@ class Pricing:
             currency=account.currency,
             country=account.country,
         )
+
+
+# The shape of an account's pricing for a query compiled once (storefront.prepared): whether it has
+# its own price list and a base list under it. Each shape is another SQL statement.
+PricingShape = tuple[bool, bool]
+
+
+def pricing_shape(pricing: Pricing) -> PricingShape:
+    return (bool(pricing.price_list_id), bool(pricing.base_list_id))
+
+
+def pricing_fields(shape: PricingShape) -> dict[str, Field]:
+    """The price list ids a prepared query of that shape compares, by the names pricing_values gives."""
+    own, base = shape
+    price_list = Price._meta.get_field("price_list")
+    return {name: price_list for name, present in (("price_list_id", own), ("base_list_id", base)) if present}
+
+
+def pricing_values(pricing: Pricing) -> dict[str, object]:
+    """The ids of the pricing's own and base price lists, where it has them."""
+    ids = (("price_list_id", pricing.price_list_id), ("base_list_id", pricing.base_list_id))
+    return {name: value for name, value in ids if value}
 
 
 @dataclass(frozen=True)
@@ -416,13 +439,13 @@ def products_by_code(codes: list[str]) -> dict[str, Product]:
     return {code: product for code, product in found.items() if code in wanted and code not in shared}
 
 
-def _product_page_query(shape: tuple[bool, bool, bool]) -> PreparedQuery[Product]:
-    """The product page's query for one shape of pricing (none; with or without an own and a base
-    list), compiled once per connection: building and compiling it cost more than running it."""
-    priced, own, base = shape
+@lru_cache(maxsize=None)
+def _product_page_query(shape: PricingShape | None) -> PreparedQuery[Product]:
+    """The product page's query for one shape of pricing (None: no prices), compiled once per
+    connection: building and compiling it cost more than running it."""
 
     def build(sku, price_list_id=None, base_list_id=None, country=None):
-        pricing = Pricing(price_list_id=price_list_id, base_list_id=base_list_id, currency="", country=country) if priced else None
+        pricing = Pricing(price_list_id=price_list_id, base_list_id=base_list_id, currency="", country=country) if shape else None
         return (
             _priced(Product.objects.filter(is_active=True, sku=sku), pricing)
             .select_related("brand", "category", "category__parent")
@@ -430,32 +453,16 @@ def _product_page_query(shape: tuple[bool, bool, bool]) -> PreparedQuery[Product
         )
 
     fields = {"sku": Product._meta.get_field("sku")}
-    if priced:
-        fields["country"] = Availability._meta.get_field("country")
-        if own:
-            fields["price_list_id"] = Price._meta.get_field("price_list")
-        if base:
-            fields["base_list_id"] = Price._meta.get_field("price_list")
+    if shape is not None:
+        fields |= {"country": Availability._meta.get_field("country"), **pricing_fields(shape)}
     return PreparedQuery(build, **fields)
-
-
-_PRODUCT_PAGE: dict[tuple[bool, bool, bool], PreparedQuery[Product]] = {}
 
 
 def product_for_page(*, sku: str, pricing: Pricing | None) -> Product | None:
     """One active product, priced and stocked for the account."""
-    shape = (pricing is not None, bool(pricing and pricing.price_list_id), bool(pricing and pricing.base_list_id))
-    prepared = _PRODUCT_PAGE.get(shape)
-    if prepared is None:
-        prepared = _PRODUCT_PAGE[shape] = _product_page_query(shape)
-    values: dict[str, object] = {"sku": sku}
-    if pricing is not None:
-        values["country"] = pricing.country
-        if pricing.price_list_id:
-            values["price_list_id"] = pricing.price_list_id
-        if pricing.base_list_id:
-            values["base_list_id"] = pricing.base_list_id
-    return prepared.first(**values)
+    if pricing is None:
+        return _product_page_query(None).first(sku=sku)
+    return _product_page_query(pricing_shape(pricing)).first(sku=sku, country=pricing.country, **pricing_values(pricing))
 
 
 _STOCK_BY_WAREHOUSE: PreparedQuery[Stock] = PreparedQuery(

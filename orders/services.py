@@ -9,6 +9,7 @@ again inside it. Refusals raise OrderError with the line and the reason, and lea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from itertools import chain
 
@@ -20,8 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Contact, User
-from catalog.models import Availability, Price, Product, Stock, Warehouse
-from catalog.selectors import Pricing, products_by_code, products_priced, rows_priced
+from catalog.models import Availability, Product, Stock, Warehouse
+from catalog.selectors import (
+    Pricing,
+    PricingShape,
+    pricing_fields,
+    pricing_shape,
+    pricing_values,
+    products_by_code,
+    products_priced,
+    rows_priced,
+)
 from catalog.services import availability_refresh
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, StockAllocation
 from orders.selectors import cart_lines_priced
@@ -122,11 +132,11 @@ def _from_db(name: str, value: object) -> object:
     return value
 
 
-def _product_to_add_query(shape: tuple[bool, bool]) -> PreparedQuery[Product]:
-    """The product with the account's price and the id of the contact's cart, for one shape of pricing
-    (with or without an own and a base list), compiled once per connection: every "Add to cart" runs it,
-    and building and compiling it cost more than running it."""
-    own, base = shape
+@lru_cache(maxsize=None)
+def _product_to_add_query(shape: PricingShape) -> PreparedQuery[Product]:
+    """The product with the account's price and the id of the contact's cart, for one shape of pricing,
+    compiled once per connection: every "Add to cart" runs it, and building and compiling it cost more
+    than running it."""
 
     def build(pk, contact_id, country, price_list_id=None, base_list_id=None):
         pricing = Pricing(price_list_id=price_list_id, base_list_id=base_list_id, currency="", country=country)
@@ -137,15 +147,9 @@ def _product_to_add_query(shape: tuple[bool, bool]) -> PreparedQuery[Product]:
         "pk": Product._meta.pk,
         "contact_id": Cart._meta.get_field("contact"),
         "country": Availability._meta.get_field("country"),
+        **pricing_fields(shape),
     }
-    if own:
-        fields["price_list_id"] = Price._meta.get_field("price_list")
-    if base:
-        fields["base_list_id"] = Price._meta.get_field("price_list")
     return PreparedQuery(build, **fields)
-
-
-_PRODUCT_TO_ADD: dict[tuple[bool, bool], PreparedQuery[Product]] = {}
 
 
 def cart_add(*, contact: Contact, product: Product | int, quantity: int) -> CartLine:
@@ -157,16 +161,9 @@ def cart_add(*, contact: Contact, product: Product | int, quantity: int) -> Cart
     pricing = _pricing(contact)
     _check_quantity(quantity)
     product_id = product if isinstance(product, int) else product.pk
-    shape = (bool(pricing.price_list_id), bool(pricing.base_list_id))
-    prepared = _PRODUCT_TO_ADD.get(shape)
-    if prepared is None:
-        prepared = _PRODUCT_TO_ADD[shape] = _product_to_add_query(shape)
-    values: dict[str, object] = {"pk": product_id, "contact_id": contact.pk, "country": pricing.country}
-    if pricing.price_list_id:
-        values["price_list_id"] = pricing.price_list_id
-    if pricing.base_list_id:
-        values["base_list_id"] = pricing.base_list_id
-    priced = prepared.first(**values)
+    priced = _product_to_add_query(pricing_shape(pricing)).first(
+        pk=product_id, contact_id=contact.pk, country=pricing.country, **pricing_values(pricing)
+    )
     if priced is None:
         raise OrderError(_("This product is no longer sold."))
     reason = _orderable(priced, priced)
@@ -460,10 +457,10 @@ def _reserve(line: OrderLine, rows: list[Stock], quantity: int) -> list[StockAll
     return allocations
 
 
-def _cart_locked_query(shape: tuple[bool, bool]) -> PreparedQuery[Stock]:
-    """_cart_locked's query for one shape of pricing (with or without an own and a base list),
-    compiled once per connection: building and compiling it cost more than running it."""
-    own, base = shape
+@lru_cache(maxsize=None)
+def _cart_locked_query(shape: PricingShape) -> PreparedQuery[Stock]:
+    """_cart_locked's query for one shape of pricing, compiled once per connection: building and
+    compiling it cost more than running it."""
 
     def build(contact_id, size_contact_id, country, price_list_id=None, base_list_id=None):
         cart_size = (
@@ -489,15 +486,8 @@ def _cart_locked_query(shape: tuple[bool, bool]) -> PreparedQuery[Stock]:
 
     # The contact twice: the stock rows' join to its cart, and the count of the cart's lines.
     contact = Cart._meta.get_field("contact")
-    fields = {"contact_id": contact, "size_contact_id": contact, "country": Warehouse._meta.get_field("country")}
-    if own:
-        fields["price_list_id"] = Price._meta.get_field("price_list")
-    if base:
-        fields["base_list_id"] = Price._meta.get_field("price_list")
+    fields = {"contact_id": contact, "size_contact_id": contact, "country": Warehouse._meta.get_field("country"), **pricing_fields(shape)}
     return PreparedQuery(build, **fields)
-
-
-_CART_LOCKED: dict[tuple[bool, bool], PreparedQuery[Stock]] = {}
 
 
 def _cart_locked(*, contact: Contact, pricing: Pricing, country: str) -> tuple[list[CartLine], dict[int, list[Stock]]]:
@@ -508,16 +498,9 @@ def _cart_locked(*, contact: Contact, pricing: Pricing, country: str) -> tuple[l
     A line whose product has no stock row in the country brings no row: the count of the cart's
     lines, carried by every row, tells, and the cart is read again to say which line (a refusal,
     so its cost is not the order's)."""
-    shape = (bool(pricing.price_list_id), bool(pricing.base_list_id))
-    prepared = _CART_LOCKED.get(shape)
-    if prepared is None:
-        prepared = _CART_LOCKED[shape] = _cart_locked_query(shape)
-    values: dict[str, object] = {"contact_id": contact.pk, "size_contact_id": contact.pk, "country": country}
-    if pricing.price_list_id:
-        values["price_list_id"] = pricing.price_list_id
-    if pricing.base_list_id:
-        values["base_list_id"] = pricing.base_list_id
-    rows = prepared.all(**values)
+    rows = _cart_locked_query(pricing_shape(pricing)).all(
+        contact_id=contact.pk, size_contact_id=contact.pk, country=country, **pricing_values(pricing)
+    )
     lines: dict[int, CartLine] = {}
     stock_by_product: dict[int, list[Stock]] = {}
     for row in rows:

@@ -90,13 +90,17 @@ def _orderable(product: Product, priced: Product | None) -> str | None:
     return None
 
 
+def _names(model: type[Model], *fields: str) -> tuple[str, ...]:
+    """The model's table and the named fields' columns, quoted for the connection's SQL."""
+    quote = connection.ops.quote_name
+    return (quote(model._meta.db_table), *(quote(model._meta.get_field(name).column) for name in fields))
+
+
 def _add(cart_id: int, product: Product, quantity: int, price: Decimal) -> CartLine:
     """A new line, or more of the product on the line the cart has: one statement, safe when the
     same contact adds from two tabs at once (the unique line per product decides, the amounts add up)."""
-    quote = connection.ops.quote_name
-    table = quote(CartLine._meta.db_table)
-    cart, product_column, amount, price_seen, added_at = (
-        quote(CartLine._meta.get_field(name).column) for name in ("cart", "product", "quantity", "price_seen", "added_at")
+    table, pk, cart, product_column, amount, price_seen, added_at = _names(
+        CartLine, "id", "cart", "product", "quantity", "price_seen", "added_at"
     )
     # An upsert that adds (the ORM's would overwrite the amount), and says what the line now holds:
     # ON CONFLICT ... RETURNING, on PostgreSQL and SQLite (3.35 and later) alike.
@@ -104,7 +108,7 @@ def _add(cart_id: int, product: Product, quantity: int, price: Decimal) -> CartL
         f"INSERT INTO {table} ({cart}, {product_column}, {amount}, {price_seen}, {added_at}) VALUES (%s, %s, %s, %s, %s) "
         f"ON CONFLICT ({cart}, {product_column}) DO UPDATE SET {amount} = {table}.{amount} + excluded.{amount} "
         f"WHERE {table}.{amount} + excluded.{amount} <= %s "
-        f"RETURNING {quote(CartLine._meta.pk.column)}, {amount}, {price_seen}, {added_at}"
+        f"RETURNING {pk}, {amount}, {price_seen}, {added_at}"
     )
     params = [
         cart_id,
@@ -398,12 +402,6 @@ def _order_place(
 # Three writes of order placement are SQL written here: building the ORM's statements (an F()
 # expression saved, bulk_update's CASE, a delete's collector) cost several times what running them
 # does, on every order. The rows are those locked above.
-
-
-def _names(model: type[Model], *fields: str) -> tuple[str, ...]:
-    """The model's table and the named fields' columns, quoted for the connection's SQL."""
-    quote = connection.ops.quote_name
-    return (quote(model._meta.db_table), *(quote(model._meta.get_field(name).column) for name in fields))
 
 
 def _credit_take(account: Account, amount: Decimal) -> None:

@@ -95,4 +95,4 @@ check: install
 	DEBUG=1 $(BIN)/python manage.py check
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts

@@ -95,6 +95,9 @@ class Scope:
     # search_scope for a page that reads the listing twice (its facets, its page); otherwise each
     # listing query finds the window itself.
     window: tuple[int, ...] | None = None
+    # A search's mistyped words and the catalog words each is corrected to, when read beforehand by
+    # search_lookup (catalog.search.Corrections); otherwise each query corrects them itself.
+    corrections: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
     @property
     def key(self) -> str:
@@ -208,9 +211,15 @@ def _search_terms(query: str) -> list[str]:
     return [term for term in SEARCH_WORD.findall(query.lower()) if term][:8]
 
 
-def _search_window(products: QuerySet[Product], terms: list[str]) -> QuerySet:
+def _search_window(products: QuerySet[Product], terms: list[str], corrections=None) -> QuerySet:
     """The ids of at most SEARCH_WINDOW + 1 products matching every word (as a prefix; on PostgreSQL
-    also within a typo), in no particular order.
+    also within a typo): the first found in the table's own order, which is the same from one request
+    to the next (on PostgreSQL a scan starts at the table's first page: settings.DATABASES).
+
+    Not ORDER BY id: for a word in a tenth of the catalog PostgreSQL then walks the primary key until
+    the window is full, but for one in a thousandth it reads every match to sort them (three times the
+    rows); unordered, each is read as far as the window needs, through the index or not as the planner
+    judges from the word's frequency.
 
     The window bounds what a search costs whatever the catalog's size: a word found in a hundred
     thousand products is not ranked, counted or faceted over all of them. Up to SEARCH_WINDOW matches
@@ -220,7 +229,7 @@ def _search_window(products: QuerySet[Product], terms: list[str]) -> QuerySet:
     if connection.vendor == "postgresql":
         from catalog.search import SearchMatch
 
-        matching = products.filter(SearchMatch(terms))
+        matching = products.filter(SearchMatch(terms, corrections))
     else:
         condition = Q()
         for term in terms:
@@ -241,24 +250,71 @@ def _searched(products: QuerySet[Product], scope: Scope) -> QuerySet[Product]:
     elif connection.vendor == "postgresql":
         from catalog.search import InWindow
 
-        products = products.filter(InWindow(_search_window(products, terms)))
+        products = products.filter(InWindow(_search_window(products, terms, scope.corrections)))
     else:
         products = products.filter(pk__in=_search_window(products, terms))
     if connection.vendor == "postgresql":
         from catalog.search import SearchRank
 
-        products = products.alias(rank=SearchRank(terms))
+        products = products.alias(rank=SearchRank(terms, scope.corrections))
     return products
 
 
-def search_scope(query: str) -> Scope:
+def search_scope(query: str, corrections=None) -> Scope:
     """A search's scope with its window read once (one query), for the search page, whose facets and
-    page would otherwise each find it again."""
+    page would otherwise each find it again; `corrections` as search_lookup read them."""
     terms = _search_terms(query)
     if not terms:
         return Scope(kind="search", query=query, window=())
-    window = _search_window(Product.objects.filter(is_active=True), terms)
-    return Scope(kind="search", query=query, window=tuple(window.values_list("pk", flat=True)))
+    window = _search_window(Product.objects.filter(is_active=True), terms, corrections)
+    return Scope(kind="search", query=query, window=tuple(window.values_list("pk", flat=True)), corrections=corrections)
+
+
+@dataclass(frozen=True)
+class SearchLookup:
+    """What a search reads before its window: the product the query names exactly, and the closest
+    catalog words of its mistyped words (PostgreSQL; catalog.search.Corrections)."""
+
+    sku: str | None = None
+    corrections: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+
+
+def _exact_match(query: str) -> QuerySet | None:
+    query = query.strip()
+    if not query or len(query) > 80:
+        return None
+    return Product.objects.filter(is_active=True).filter(Q(sku__iexact=query) | Q(mpn__iexact=query)).values("sku")[:2]
+
+
+def _only(skus: list[str]) -> str | None:
+    return skus[0] if len(skus) == 1 else None
+
+
+def search_lookup(query: str, *, exact: bool = True) -> SearchLookup:
+    """The exact SKU or part number match (when `exact`) and the corrections of the query's words, in
+    one query (none for a query with nothing to look up).
+
+    Read before the window so that its query is made of constants, which lets PostgreSQL's planner see
+    how common each word is (catalog.search._term_sql).
+    """
+    matching = _exact_match(query) if exact else None
+    if connection.vendor != "postgresql":
+        return SearchLookup(sku=_only(list(matching.values_list("sku", flat=True))) if matching is not None else None)
+    from catalog.search import search_corrections_sql
+
+    looked_up, columns, params = search_corrections_sql(_search_terms(query))
+    if matching is not None:
+        exact_sql, exact_params = matching.query.sql_with_params()
+        columns.insert(0, f"ARRAY({exact_sql})")
+        params[:0] = exact_params
+    if not columns:
+        return SearchLookup(corrections=())
+    with connection.cursor() as cursor:
+        # Only SQL the ORM compiled and catalog.search's fixed text go into it; every value is a parameter.
+        cursor.execute("SELECT " + ", ".join(columns), params)  # nosec B608
+        row = list(cursor.fetchone())
+    sku = _only(row.pop(0)) if matching is not None else None
+    return SearchLookup(sku=sku, corrections=tuple((term, tuple(words)) for term, words in zip(looked_up, row)))
 
 
 def _scoped(scope: Scope) -> QuerySet[Product]:
@@ -479,17 +535,6 @@ def product_stock_by_warehouse(*, product: Product, pricing: Pricing | None) -> 
     if pricing is None:
         return []
     return _STOCK_BY_WAREHOUSE.all(product_id=product.pk, country=pricing.country)
-
-
-def exact_match_sku(query: str) -> str | None:
-    """The SKU of the one product whose SKU or part number is exactly the query, if there is one."""
-    query = query.strip()
-    if not query or len(query) > 80:
-        return None
-    skus = list(
-        Product.objects.filter(is_active=True).filter(Q(sku__iexact=query) | Q(mpn__iexact=query)).values_list("sku", flat=True)[:2]
-    )
-    return skus[0] if len(skus) == 1 else None
 
 
 EXPORT_COLUMNS = ("category", "subcategory", "name", "brand", "price", "availability", "part number", "SKU", "attributes")

@@ -39,11 +39,11 @@ from catalog.selectors import (
     Pricing,
     Scope,
     category_tree,
-    exact_match_sku,
     listing_facets,
     product_for_page,
     product_listing,
     product_stock_by_warehouse,
+    search_lookup,
     search_scope,
 )
 from storefront.uploads import attachment_response
@@ -124,12 +124,12 @@ def brand_listing(request: HttpRequest, slug: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     # A NUL cannot reach PostgreSQL's text; it is no part of any product's words either.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    if query and not request.htmx:
-        sku = exact_match_sku(query)
-        if sku:
-            return redirect("catalog:product-detail", sku=sku)
+    # The exact SKU or part number jumps to its product (not while filtering the results in place).
+    lookup = search_lookup(query, exact=not request.htmx)
+    if lookup.sku:
+        return redirect("catalog:product-detail", sku=lookup.sku)
     title = _("Results for “%(query)s”") % {"query": query} if query else _("Search")
-    return _listing(request, search_scope(query), title=title, breadcrumbs=[(_("Catalog"), reverse("catalog:home"))])
+    return _listing(request, search_scope(query, lookup.corrections), title=title, breadcrumbs=[(_("Catalog"), reverse("catalog:home"))])
 
 
 @require_GET

@@ -147,6 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # five small commits; with the journal they cost as much as everything else it does but the hash.
     # synchronous=FULL keeps every commit durable across a power cut (NORMAL could lose the last ones).
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A scan of a large table starts at its first page, not wherever another scan of it has got to:
+    # a search for a common word reads products until its window is full (catalog.selectors), and the
+    # same search must find the same window on its first page and its second.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

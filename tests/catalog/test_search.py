@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from catalog.selectors import Filters, Pricing, Scope, exact_match_sku, product_listing
+from catalog.selectors import Filters, Pricing, Scope, SearchLookup, product_listing, search_lookup
 from tests.catalog.factories import BrandFactory, ProductFactory, SubcategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,24 +116,28 @@ def test_search_results_carry_the_accounts_price(catalog, contact):
     assert [(p.sku, p.price) for p in listing] == [("NB-LEN-0001", Decimal("14100.00"))]
 
 
-# --- exact_match_sku: the search box jumps to the product when the query is its SKU or part number --
+# --- search_lookup: the search box jumps to the product when the query is its SKU or part number --
+
+
+def _exact(query: str) -> str | None:
+    return search_lookup(query).sku
 
 
 @pytest.mark.parametrize("query", ["NB-LEN-004512", "nb-len-004512", "  NB-LEN-004512  ", "21JK0077LM", "21jk0077lm"])
 def test_an_exact_sku_or_part_number_names_that_product(products, query):
-    assert exact_match_sku(query) == "NB-LEN-004512"
+    assert _exact(query) == "NB-LEN-004512"
 
 
 @pytest.mark.parametrize("query", ["", "NB-LEN", "004512", "21JK0077", "NB-LEN-000009", "x" * 81])
 def test_a_partial_unknown_retired_or_overlong_code_names_no_product(products, query):
-    assert exact_match_sku(query) is None
+    assert _exact(query) is None
 
 
 def test_a_part_number_two_products_share_names_neither(products):
     ProductFactory(sku="NB-LEN-004599", mpn="21JK0077LM")
 
-    assert exact_match_sku("21JK0077LM") is None
-    assert exact_match_sku("NB-LEN-004599") == "NB-LEN-004599"
+    assert _exact("21JK0077LM") is None
+    assert _exact("NB-LEN-004599") == "NB-LEN-004599"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the search indexes exist on PostgreSQL only")
@@ -199,6 +203,43 @@ NOTEBOOKS = {"ThinkPad E14 Gen 5 Notebook", "IdeaPad Slim 3 Notebook", "Latitude
 def test_a_mistyped_word_finds_the_products_of_its_closest_catalog_words(vocabulary, typed, found):
     listing = product_listing(scope=Scope(kind="search", query=typed), filters=Filters(), pricing=None)
     assert set(listing.values_list("name", flat=True)) == found
+
+
+@needs_postgresql
+@pytest.mark.parametrize(
+    "typed, corrections",
+    [
+        ("advnced", (("advnced", ("advanced",)),)),
+        ("lenvo notebook", (("lenvo", ("lenovo",)), ("notebook", ()))),
+        ("note 16", (("note", ()),)),
+    ],
+)
+def test_the_lookup_reads_each_mistyped_words_closest_catalog_words(vocabulary, typed, corrections):
+    assert search_lookup(typed, exact=False) == SearchLookup(sku=None, corrections=corrections)
+
+
+@needs_postgresql
+@pytest.mark.parametrize("typed", ["advnced", "notebok", "lenvo notebook", "advnced lenvo", "note", "thinkp 14"])
+def test_corrections_read_beforehand_find_what_the_in_query_correction_finds(vocabulary, typed):
+    from catalog.selectors import search_scope
+
+    beforehand = search_scope(typed, search_lookup(typed, exact=False).corrections)
+    listing = product_listing(scope=beforehand, filters=Filters(), pricing=None)
+    assert set(listing.values_list("sku", flat=True)) == _found(typed)
+
+
+@needs_postgresql
+def test_the_search_pages_window_is_made_of_constants_so_the_planner_sees_each_words_frequency(vocabulary, client):
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("catalog:search"), {"q": "advnced dock"})
+    assert response.status_code == 200
+    assert "Advanced Dock" in response.content.decode()
+    window = [q["sql"] for q in captured.captured_queries if "search_vector @@" in q["sql"]]
+    # the window, the facets' and the page's rank: none reads the vocabulary again
+    assert window and not any("catalog_searchword" in sql for sql in window)
 
 
 @needs_postgresql

@@ -137,6 +137,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, placeholders found without a regular expression (storefront/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "storefront.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Writers take the lock when their transaction begins, not halfway: two orders placed at once

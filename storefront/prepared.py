@@ -8,13 +8,19 @@ INSERTs of a model's new rows (PreparedInsert): placing an order makes five.
 
 from __future__ import annotations
 
+import inspect
+import operator
 import weakref
 from itertools import chain
 from typing import Callable, Generic, TypeVar
 
 from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
 
@@ -35,30 +41,104 @@ def _sentinel(index: int, field: Field) -> object:
     return -1_987_654_321 - index if _integer_type(field) else f"prepared-value-{index}-7c1e9d"
 
 
+# The class attributes of model fields that store a value set on an instance as it is, in its __dict__.
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def _instance_maker(model: type[Model], init_list: list[str]) -> Callable[[str, tuple], Model]:
+    """What makes an instance of `model` from a row's values for the fields `init_list`, as
+    `Model.from_db(db, init_list, values)` makes it.
+
+    from_db calls the model's __init__, which sets each field through setattr and sends pre_init and
+    post_init: ~3 us for a model of twenty fields, and the product page makes a dozen instances. Where
+    __init__ would do nothing more than store the values (Django's own __init__ and from_db, every
+    field read from the row, nothing but Django's plain field attributes, no receiver of pre_init or
+    post_init connected), the instance's __dict__ is filled as __init__ fills it; otherwise from_db
+    makes it.
+    """
+    attnames = [field.attname for field in model._meta.concrete_fields]
+
+    def from_db(db: str, values: tuple) -> Model:
+        return model.from_db(db, init_list, values)
+
+    plain = (
+        list(init_list) == attnames
+        and model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+        and model.__setattr__ is object.__setattr__
+        and all(type(inspect.getattr_static(model, name, None)) in _PLAIN_DESCRIPTORS for name in attnames)
+    )
+    if not plain:
+        return from_db
+    new = object.__new__
+
+    def make(db: str, values: tuple) -> Model:
+        if pre_init.receivers or post_init.receivers:
+            return from_db(db, values)
+        obj = new(model)
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        attributes = obj.__dict__
+        attributes["_state"] = state
+        attributes.update(zip(attnames, values))
+        return obj
+
+    return make
+
+
+class _Related:
+    """A select_related object of each row, as Django's RelatedPopulator makes and attaches it."""
+
+    def __init__(self, populator: RelatedPopulator) -> None:
+        self.values = populator.reorder_for_init or operator.itemgetter(slice(populator.cols_start, populator.cols_end))
+        self.pk_index = populator.pk_idx
+        self.make = _instance_maker(populator.model_cls, populator.init_list)
+        self.related = [_Related(nested) for nested in populator.related_populators]
+        self.local_setter = populator.local_setter
+        self.remote_setter = populator.remote_setter
+
+    def populate(self, row: list, from_obj: Model, db: str) -> None:
+        values = self.values(row)
+        obj = None
+        if values[self.pk_index] is not None:  # NULL: no related object (a LEFT JOIN found none)
+            obj = self.make(db, values)
+            for nested in self.related:
+                nested.populate(row, obj, db)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
+
+
 class _Compiled:
     """One queryset's SQL and what turns its rows into instances, for one database connection."""
 
-    def __init__(self, queryset: QuerySet, alias: str, sentinels: dict[str, object]) -> None:
+    def __init__(self, queryset: QuerySet, alias: str, fields: dict[str, Field], sentinels: dict[str, object]) -> None:
         if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups or queryset._known_related_objects:
             raise ValueError("PreparedQuery runs plain model querysets only (no values(), prefetch or related manager).")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        self.positions: dict[str, int] = {}
+        positions: dict[str, int] = {}
         for name, sentinel in sentinels.items():
             found = [i for i, p in enumerate(params) if type(p) is type(sentinel) and p == sentinel]
             if len(found) != 1:
                 raise ValueError(f"PreparedQuery: {name!r} must appear once among the compiled parameters, not {len(found)} times.")
-            self.positions[name] = found[0]
+            positions[name] = found[0]
         self.sql = sql
         self.params = list(params)
-        self.compiler = compiler
-        self.converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        # Each value: its name, field, place among the parameters and, for integers, the column's range.
+        self.slots = [(name, field, positions[name], _integer_range(field, compiler.connection)) for name, field in fields.items()]
+        # Each converter with its column, in the order Django's compiler applies them.
+        self.converters = [
+            (position, converter, expression)
+            for position, (converters, expression) in compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]]).items()
+            for converter in converters
+        ]
         klass_info = compiler.klass_info
-        self.model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.fields = slice(start, end)
-        self.init_list = [f[0].target.attname for f in compiler.select[start:end]]
-        self.related_populators = get_related_populators(klass_info, compiler.select, alias)
+        self.make = _instance_maker(klass_info["model"], [f[0].target.attname for f in compiler.select[start:end]])
+        self.related = [_Related(populator) for populator in get_related_populators(klass_info, compiler.select, alias)]
         self.annotation_col_map = compiler.annotation_col_map or {}
 
 
@@ -102,13 +182,13 @@ class PreparedQuery(Generic[M]):
         connection = connections[alias]
         compiled = self._compiled.get(connection)
         if compiled is None:
-            compiled = self._compiled[connection] = _Compiled(self._build(**self._sentinels), alias, self._sentinels)
+            compiled = self._compiled[connection] = _Compiled(self._build(**self._sentinels), alias, self._fields, self._sentinels)
         params = compiled.params.copy()
-        for name, field in self._fields.items():
+        for name, field, position, (low, high) in compiled.slots:
             prepared = field.get_db_prep_value(values[name], connection)
-            if isinstance(prepared, int) and not _in_range(prepared, field, connection):
+            if isinstance(prepared, int) and ((low is not None and prepared < low) or (high is not None and prepared > high)):
                 return []  # what the lookup answers for a value its column cannot hold
-            params[compiled.positions[name]] = prepared
+            params[position] = prepared
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             if many:
@@ -116,23 +196,26 @@ class PreparedQuery(Generic[M]):
             else:
                 row = cursor.fetchone()
                 rows = [row] if row is not None else []
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        converters = compiled.converters
         found = []
         for row in rows:
-            obj = compiled.model.from_db(alias, compiled.init_list, row[compiled.fields])
-            for populator in compiled.related_populators:
-                populator.populate(row, obj)
+            if converters:
+                row = list(row)
+                for position, converter, expression in converters:
+                    row[position] = converter(row[position], expression, connection)
+            obj = compiled.make(alias, row[compiled.fields])
+            for related in compiled.related:
+                related.populate(row, obj, alias)
             for name, position in compiled.annotation_col_map.items():
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
 
 
-def _in_range(value: int, field: Field, connection) -> bool:
+def _integer_range(field: Field, connection) -> tuple[int | None, int | None]:
+    """The values the field's column can hold when it holds integers, else (None, None): no bound."""
     integer_type = _integer_type(field)
-    low, high = connection.ops.integer_field_ranges.get(integer_type, (None, None)) if integer_type else (None, None)
-    return (low is None or value >= low) and (high is None or value <= high)
+    return connection.ops.integer_field_ranges.get(integer_type, (None, None)) if integer_type else (None, None)
 
 
 class _CompiledInsert:

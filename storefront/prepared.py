@@ -8,21 +8,17 @@ INSERTs of a model's new rows (PreparedInsert): placing an order makes five.
 
 from __future__ import annotations
 
-import inspect
-import operator
 import weakref
 from itertools import chain
 from typing import Callable, Generic, TypeVar
 
 from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
-from django.db.models.base import ModelState
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
+from django.db.models.query import ModelIterable
 from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
+
+from storefront.instances import RowInstances
 
 M = TypeVar("M", bound=Model)
 
@@ -41,80 +37,11 @@ def _sentinel(index: int, field: Field) -> object:
     return -1_987_654_321 - index if _integer_type(field) else f"prepared-value-{index}-7c1e9d"
 
 
-# The class attributes of model fields that store a value set on an instance as it is, in its __dict__.
-_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
-
-
-def _instance_maker(model: type[Model], init_list: list[str]) -> Callable[[str, tuple], Model]:
-    """What makes an instance of `model` from a row's values for the fields `init_list`, as
-    `Model.from_db(db, init_list, values)` makes it.
-
-    from_db calls the model's __init__, which sets each field through setattr and sends pre_init and
-    post_init: ~3 us for a model of twenty fields, and the product page makes a dozen instances. Where
-    __init__ would do nothing more than store the values (Django's own __init__ and from_db, every
-    field read from the row, nothing but Django's plain field attributes, no receiver of pre_init or
-    post_init connected), the instance's __dict__ is filled as __init__ fills it; otherwise from_db
-    makes it.
-    """
-    attnames = [field.attname for field in model._meta.concrete_fields]
-
-    def from_db(db: str, values: tuple) -> Model:
-        return model.from_db(db, init_list, values)
-
-    plain = (
-        list(init_list) == attnames
-        and model.__init__ is Model.__init__
-        and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
-        and model.__setattr__ is object.__setattr__
-        and all(type(inspect.getattr_static(model, name, None)) in _PLAIN_DESCRIPTORS for name in attnames)
-    )
-    if not plain:
-        return from_db
-    new = object.__new__
-
-    def make(db: str, values: tuple) -> Model:
-        if pre_init.receivers or post_init.receivers:
-            return from_db(db, values)
-        obj = new(model)
-        state = ModelState()
-        state.adding = False
-        state.db = db
-        attributes = obj.__dict__
-        attributes["_state"] = state
-        attributes.update(zip(attnames, values))
-        return obj
-
-    return make
-
-
-class _Related:
-    """A select_related object of each row, as Django's RelatedPopulator makes and attaches it."""
-
-    def __init__(self, populator: RelatedPopulator) -> None:
-        self.values = populator.reorder_for_init or operator.itemgetter(slice(populator.cols_start, populator.cols_end))
-        self.pk_index = populator.pk_idx
-        self.make = _instance_maker(populator.model_cls, populator.init_list)
-        self.related = [_Related(nested) for nested in populator.related_populators]
-        self.local_setter = populator.local_setter
-        self.remote_setter = populator.remote_setter
-
-    def populate(self, row: list, from_obj: Model, db: str) -> None:
-        values = self.values(row)
-        obj = None
-        if values[self.pk_index] is not None:  # NULL: no related object (a LEFT JOIN found none)
-            obj = self.make(db, values)
-            for nested in self.related:
-                nested.populate(row, obj, db)
-        self.local_setter(from_obj, obj)
-        if obj is not None:
-            self.remote_setter(obj, from_obj)
-
-
 class _Compiled:
     """One queryset's SQL and what turns its rows into instances, for one database connection."""
 
     def __init__(self, queryset: QuerySet, alias: str, fields: dict[str, Field], sentinels: dict[str, object]) -> None:
-        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups or queryset._known_related_objects:
+        if not issubclass(queryset._iterable_class, ModelIterable) or queryset._prefetch_related_lookups or queryset._known_related_objects:
             raise ValueError("PreparedQuery runs plain model querysets only (no values(), prefetch or related manager).")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
@@ -134,12 +61,7 @@ class _Compiled:
             for position, (converters, expression) in compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]]).items()
             for converter in converters
         ]
-        klass_info = compiler.klass_info
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        self.fields = slice(start, end)
-        self.make = _instance_maker(klass_info["model"], [f[0].target.attname for f in compiler.select[start:end]])
-        self.related = [_Related(populator) for populator in get_related_populators(klass_info, compiler.select, alias)]
-        self.annotation_col_map = compiler.annotation_col_map or {}
+        self.rows = RowInstances(compiler, alias)
 
 
 class PreparedQuery(Generic[M]):
@@ -196,19 +118,14 @@ class PreparedQuery(Generic[M]):
             else:
                 row = cursor.fetchone()
                 rows = [row] if row is not None else []
-        converters = compiled.converters
+        converters, instance = compiled.converters, compiled.rows.instance
         found = []
         for row in rows:
             if converters:
                 row = list(row)
                 for position, converter, expression in converters:
                     row[position] = converter(row[position], expression, connection)
-            obj = compiled.make(alias, row[compiled.fields])
-            for related in compiled.related:
-                related.populate(row, obj, alias)
-            for name, position in compiled.annotation_col_map.items():
-                setattr(obj, name, row[position])
-            found.append(obj)
+            found.append(instance(row))
         return found
 
 

@@ -24,6 +24,7 @@ from django.db.models.sql.constants import MULTI
 
 from accounts.models import Contact
 from catalog.models import Availability, Brand, Category, Price, Product, Stock, Warehouse
+from storefront.instances import InstanceIterable
 from storefront.prepared import PreparedQuery
 
 PAGE_SIZE = 48
@@ -330,11 +331,15 @@ def product_listing(*, scope: Scope, filters: Filters, pricing: Pricing | None) 
     products = _filtered(_priced(_scoped(scope), pricing), filters, pricing)
     # Only what a listing row shows: not the description, attributes or search text of 48 products,
     # nor the categories' filters (each a JSON document decoded per row).
-    return (
+    products = (
         _sorted(products, scope, filters, pricing)
         .select_related("brand", "category")
         .only("id", "sku", "mpn", "name", "brand__name", "category__name")
     )
+    # A page's rows are read: each product, brand and category made without Model.__init__, which
+    # cost ~0.9 ms a page of 48 (storefront.instances).
+    products._iterable_class = InstanceIterable
+    return products
 
 
 def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> Facets:

@@ -158,6 +158,26 @@ def category_tree_forget() -> None:
     cache.delete(CATEGORY_TREE_CACHE_KEY)
 
 
+# Every category and brand page reads its own by slug: compiled once, not once per request (compiling
+# the category's query, with its parent, cost more than SQLite takes to run it).
+_CATEGORY_BY_SLUG: PreparedQuery[Category] = PreparedQuery(
+    lambda slug: Category.objects.select_related("parent").filter(slug=slug).order_by(),
+    slug=Category._meta.get_field("slug"),
+)
+_BRAND_BY_SLUG: PreparedQuery[Brand] = PreparedQuery(
+    lambda slug: Brand.objects.filter(slug=slug).order_by(), slug=Brand._meta.get_field("slug")
+)
+
+
+def category_by_slug(slug: str) -> Category | None:
+    """The category (with its parent) of that slug, or None."""
+    return _CATEGORY_BY_SLUG.first(slug=slug)
+
+
+def brand_by_slug(slug: str) -> Brand | None:
+    return _BRAND_BY_SLUG.first(slug=slug)
+
+
 # --- products --------------------------------------------------------------------------------------
 
 

@@ -72,3 +72,47 @@ def test_a_model_with_a_file_field_is_made_by_init(contact, settings, tmp_path):
 
     assert _snapshot(found) == _snapshot(PriceListExport.objects.get(pk=export.pk))
     assert found.file.name == "exports/a.csv"
+
+
+def test_a_values_query_returns_the_dicts_values_gives(contact, admin_contact, other_contact):
+    from django.db.models import Count
+
+    def build(account_id):
+        return Contact.objects.filter(account_id=account_id).values("is_admin", "account__company_name").annotate(n=Count("id")).order_by("is_admin")
+
+    prepared = PreparedQuery(build, account_id=Contact._meta.get_field("account"))
+
+    assert prepared.all(account_id=contact.account_id) == list(build(contact.account_id))
+    assert prepared.all(account_id=other_contact.account_id) == list(build(other_contact.account_id))
+
+
+def test_a_page_is_the_slice_the_queryset_reads(contact, admin_contact, django_assert_num_queries):
+    for low, high in [(0, 1), (1, 2), (1, None), (0, 10), (5, 10)]:
+        assert [c.pk for c in CONTACTS.page(low, high, account_id=contact.account_id)] == [
+            c.pk for c in _contacts(contact.account_id)[low:high]
+        ]
+    with django_assert_num_queries(0):
+        assert CONTACTS.page(1, 1, account_id=contact.account_id) == []
+
+
+def test_a_sliced_queryset_cannot_be_paged(contact):
+    import pytest
+
+    prepared = PreparedQuery(lambda account_id: _contacts(account_id)[:1], account_id=Contact._meta.get_field("account"))
+    assert len(prepared.all(account_id=contact.account_id)) == 1
+    with pytest.raises(ValueError, match="sliced"):
+        prepared.page(0, 1, account_id=contact.account_id)
+
+
+def test_an_expression_value_is_sent_as_the_expression_sends_it(stocked):
+    from catalog.models import Product
+    from catalog.search import IdsIn
+    from storefront.prepared import ExpressionValue
+
+    prepared = PreparedQuery(
+        lambda ids: Product.objects.filter(IdsIn(ids)).order_by("pk"), ids=ExpressionValue(IdsIn, sentinel=(-1_987_654_399,))
+    )
+    some = tuple(Product.objects.order_by("pk").values_list("pk", flat=True)[:2])
+
+    assert [p.pk for p in prepared.all(ids=some)] == list(some)
+    assert prepared.all(ids=(0,)) == []

@@ -362,14 +362,8 @@ def product_listing(*, scope: Scope, filters: Filters, pricing: Pricing | None) 
     return products
 
 
-def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> Facets:
-    """Counts per brand and per subcategory, each under every filter but its own, and the listing's
-    own count under them all: one query.
-
-    The products under every filter but those two are counted per (brand, subcategory) pair; each
-    facet and the total are sums over those pairs, so the page needs no COUNT of its own.
-    """
-    filters = _offered(scope, filters)
+def _facet_pairs(scope: Scope, filters: Filters, pricing: Pricing | None) -> QuerySet:
+    """The products under every filter but brands and subcategories, counted per (brand, subcategory)."""
     others = replace(filters, brands=(), subcategories=())
     # Prices and stock are joined only for a filter that reads them: the counts need neither.
     reads_pricing = filters.in_stock or filters.price_min is not None or filters.price_max is not None
@@ -378,18 +372,32 @@ def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -
         # A search's window is counted whole (`matched`), so the page knows whether it is full, and
         # each pair under the other filters (`count`): still one query, over at most the window.
         products, condition = _filter_condition(products, others, pricing)
-        pairs = (
+        return (
             products.order_by()
             .values("brand__slug", "brand__name", "category__slug", "category__name")
             .annotate(count=Count("id", filter=condition) if condition else Count("id"), matched=Count("id"))
         )
-    else:
-        pairs = (
-            _filtered(products, others, pricing)
-            .order_by()
-            .values("brand__slug", "brand__name", "category__slug", "category__name")
-            .annotate(count=Count("id"))
-        )
+    return (
+        _filtered(products, others, pricing)
+        .order_by()
+        .values("brand__slug", "brand__name", "category__slug", "category__name")
+        .annotate(count=Count("id"))
+    )
+
+
+def listing_facets(*, scope: Scope, filters: Filters, pricing: Pricing | None) -> Facets:
+    """Counts per brand and per subcategory, each under every filter but its own, and the listing's
+    own count under them all: one query.
+
+    The products under every filter but those two are counted per (brand, subcategory) pair; each
+    facet and the total are sums over those pairs, so the page needs no COUNT of its own.
+    """
+    from catalog.listing_shapes import facet_pairs_prepared
+
+    filters = _offered(scope, filters)
+    pairs = facet_pairs_prepared(scope, filters, pricing)
+    if pairs is None:
+        pairs = _facet_pairs(scope, filters, pricing)
     brands, subcategories = set(filters.brands), set(filters.subcategories)
     by_brand: dict[tuple[str, str], int] = {}
     by_sub: dict[tuple[str, str], int] = {}

@@ -31,6 +31,7 @@ from catalog.exports import (
     price_list_xlsx_file,
 )
 from catalog.forms import ListingForm
+from catalog.listing_shapes import listing_rows
 from catalog.models import Brand, PriceListExport
 from catalog.permissions import get_export_for_contact, price_list_required
 from catalog.selectors import (
@@ -44,7 +45,6 @@ from catalog.selectors import (
     exact_match_sku,
     listing_facets,
     product_for_page,
-    product_listing,
     product_stock_by_warehouse,
     search_scope,
 )
@@ -68,7 +68,7 @@ def _listing(request: HttpRequest, scope: Scope, *, title: str, breadcrumbs: lis
     form.is_valid()
     filters = form.filters()
     pricing = Pricing.for_contact(request.contact)
-    products = product_listing(scope=scope, filters=filters, pricing=pricing)
+    products = listing_rows(scope=scope, filters=filters, pricing=pricing)
     facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
     # A full search window shows at most its SEARCH_WINDOW best matches; other listings show them all.
     total = min(facets.total, SEARCH_WINDOW) if scope.kind == "search" else facets.total

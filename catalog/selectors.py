@@ -175,6 +175,7 @@ def category_by_slug(slug: str) -> Category | None:
 
 
 def brand_by_slug(slug: str) -> Brand | None:
+    """The brand of that slug, or None."""
     return _BRAND_BY_SLUG.first(slug=slug)
 
 

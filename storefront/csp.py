@@ -10,52 +10,83 @@ csp_exempt ...) and a report-only policy take django-csp's own way, as do the de
 from __future__ import annotations
 
 import http.client
+from dataclasses import dataclass
 
 from csp.constants import HEADER
 from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
 # What the decorators of csp.decorators set on a response to change its policy.
-_OWN_POLICY = (
+_OWN_POLICY = frozenset({
     "_csp_config", "_csp_update", "_csp_replace", "_csp_exempt",
     "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro",
-)
+})
 _DEBUG_EXEMPT = (http.client.INTERNAL_SERVER_ERROR, http.client.NOT_FOUND)
 # Stands for the nonce in the policy built once; no nonce (base64) holds these characters.
 _NONCE_MARK = "\x00nonce\x00"
 
 
+@dataclass(frozen=True)
+class _Policy:
+    """What the settings say, read once: the header with the nonce's mark and without a nonce, the paths
+    left without it, and whether django-csp's own way is needed (a report-only policy, DEBUG's pages)."""
+
+    source: object  # the CONTENT_SECURITY_POLICY it was built from
+    with_nonce: str
+    without_nonce: str
+    excluded: tuple[str, ...]
+    report_only: bool
+    debug: bool
+
+
+_policy: _Policy | None = None
+
+
+def _read_policy() -> _Policy:
+    """The policy, built again only when CONTENT_SECURITY_POLICY is another object (a test's override)
+    or another setting it reads changed (_forget_policy)."""
+    global _policy
+    source = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+    if _policy is None or _policy.source is not source:
+        _policy = _Policy(
+            source=source,
+            with_nonce=build_policy(nonce=_NONCE_MARK),
+            without_nonce=build_policy(),
+            excluded=tuple((source or {}).get("EXCLUDE_URL_PREFIXES", None) or ()),
+            report_only=bool(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
+            debug=settings.DEBUG,
+        )
+    return _policy
+
+
+@receiver(setting_changed)
+def _forget_policy(*, setting: str, **kwargs: object) -> None:
+    global _policy
+    if setting in ("CONTENT_SECURITY_POLICY_REPORT_ONLY", "DEBUG"):
+        _policy = None
+
+
 class CSPMiddleware(DjangoCSPMiddleware):
     """django-csp's CSPMiddleware (request.csp_nonce, the same header), with the policy built once."""
 
-    _built_from: object = None
-    _built: tuple[str, str, tuple[str, ...]] = ("", "", ())
-
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        policy = _read_policy()
         if (
-            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or any(getattr(response, name, None) is not None for name in _OWN_POLICY)
-            or (settings.DEBUG and response.status_code in _DEBUG_EXEMPT)
+            policy.report_only
+            or not _OWN_POLICY.isdisjoint(vars(response))
+            or (policy.debug and response.status_code in _DEBUG_EXEMPT)
         ):
             return super().process_response(request, response)
-        with_nonce, without_nonce, excluded = self._policy()
         nonce = getattr(request, "_csp_nonce", None)
-        policy = with_nonce.replace(_NONCE_MARK, nonce) if nonce else without_nonce
-        if policy and HEADER not in response and not request.path_info.startswith(excluded):
-            response[HEADER] = policy
+        header = policy.with_nonce.replace(_NONCE_MARK, nonce) if nonce else policy.without_nonce
+        if header and HEADER not in response and not request.path_info.startswith(policy.excluded):
+            response[HEADER] = header
         if nonce is None:
             # As django-csp does: a nonce asked for after the header is written could not be in it.
             request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
-
-    def _policy(self) -> tuple[str, str, tuple[str, ...]]:
-        """The header with the nonce's mark, the header without a nonce, and the paths left without it."""
-        source = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        if source is not self._built_from:  # first use, or the settings changed (a test's override)
-            excluded = tuple((source or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
-            self._built = (build_policy(nonce=_NONCE_MARK), build_policy(), excluded)
-            self._built_from = source
-        return self._built

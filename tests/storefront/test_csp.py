@@ -225,3 +225,16 @@ def test_a_view_with_a_policy_of_its_own_keeps_it(rf):
     policy = CSPMiddleware(updated)(rf.get("/"))["Content-Security-Policy"]
     assert _directive_sets(policy)["img-src"] == {"'self'", "data:", "https://images.example"}
     assert "Content-Security-Policy" not in CSPMiddleware(exempt)(rf.get("/"))
+
+
+def test_a_report_only_policy_and_debugs_pages_take_django_csps_way(client, settings):
+    client.get("/")
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-report/"}}
+    response = client.get("/")
+    assert "Content-Security-Policy" in response
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'; report-uri /csp-report/"
+    del settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in client.get("/no-such-page/")

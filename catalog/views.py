@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import content_disposition_header
@@ -31,17 +31,19 @@ from catalog.exports import (
     price_list_xlsx_file,
 )
 from catalog.forms import ListingForm
-from catalog.models import Brand, Category, PriceListExport
+from catalog.listing_shapes import listing_rows
+from catalog.models import Brand, PriceListExport
 from catalog.permissions import get_export_for_contact, price_list_required
 from catalog.selectors import (
     PAGE_SIZE,
     SEARCH_WINDOW,
     Pricing,
     Scope,
+    brand_by_slug,
+    category_by_slug,
     category_tree,
     listing_facets,
     product_for_page,
-    product_listing,
     product_stock_by_warehouse,
     search_lookup,
     search_scope,
@@ -66,7 +68,7 @@ def _listing(request: HttpRequest, scope: Scope, *, title: str, breadcrumbs: lis
     form.is_valid()
     filters = form.filters()
     pricing = Pricing.for_contact(request.contact)
-    products = product_listing(scope=scope, filters=filters, pricing=pricing)
+    products = listing_rows(scope=scope, filters=filters, pricing=pricing)
     facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
     # A full search window shows at most its SEARCH_WINDOW best matches; other listings show them all.
     total = min(facets.total, SEARCH_WINDOW) if scope.kind == "search" else facets.total
@@ -107,7 +109,9 @@ def catalog_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def category_listing(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    category = category_by_slug(slug)
+    if category is None:
+        raise Http404
     crumbs = [(_("Catalog"), reverse("catalog:home"))]
     if category.parent_id:
         crumbs.append((category.parent.name, reverse("catalog:category", args=[category.parent.slug])))
@@ -116,7 +120,9 @@ def category_listing(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def brand_listing(request: HttpRequest, slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=slug)
+    brand = brand_by_slug(slug)
+    if brand is None:
+        raise Http404
     return _listing(request, Scope(kind="brand", brand=brand), title=brand.name, breadcrumbs=[(_("Catalog"), reverse("catalog:home"))])
 
 

@@ -2,21 +2,24 @@
 
 Building and compiling a queryset costs far more than running it when the statement is small and hit by
 an index: loading the signed-in user (with its contact, account, price list and cart count) spent about
-1.5 ms in Django's query compiler against 0.1 ms in SQLite, on every request. The same holds for the
-INSERTs of a model's new rows (PreparedInsert): placing an order makes five.
+1.5 ms in Django's query compiler against 0.1 ms in SQLite, on every request; a listing's page and
+facets, ~3 ms a page. The same holds for the INSERTs of a model's new rows (PreparedInsert): placing an
+order makes five.
 """
 
 from __future__ import annotations
 
 import weakref
 from itertools import chain
-from typing import Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 from django.db import connections, router
-from django.db.models import Field, Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesIterable
 from django.db.models.sql import InsertQuery
-from django.db.models.sql.compiler import SQLInsertCompiler
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
+
+from storefront.instances import RowInstances
 
 M = TypeVar("M", bound=Model)
 
@@ -27,53 +30,89 @@ def _integer_type(field: Field) -> str | None:
     return internal if internal.endswith(("IntegerField", "AutoField")) else None
 
 
-def _sentinel(index: int, field: Field) -> object:
+class ExpressionValue:
+    """A value that reaches the SQL as the one parameter of an expression of its own rather than compared
+    with a model field (catalog.search.IdsIn: a search's window of ids). `sentinel` stands for it while
+    compiling; at each run, `expression(value)` is compiled with the query's compiler and its parameter
+    taken, so the value is sent as the expression itself would send it."""
+
+    def __init__(self, expression: Callable[[Any], Expression], sentinel: object) -> None:
+        self.expression = expression
+        self.sentinel = sentinel
+
+    def param(self, value: object, compiler: SQLCompiler) -> object:
+        _sql, params = self.expression(value).as_sql(compiler, compiler.connection)
+        if len(params) != 1:
+            raise ValueError(f"PreparedQuery: {self.expression!r} must compile to one parameter, not {len(params)}.")
+        return params[0]
+
+
+def _sentinel(index: int, field: Field | ExpressionValue) -> object:
     """What stands for a value while compiling, found once among the compiled parameters.
 
     For an integer, one a 32-bit column can hold (a value out of the column's range compiles to no SQL).
     """
+    if isinstance(field, ExpressionValue):
+        return field.sentinel
     return -1_987_654_321 - index if _integer_type(field) else f"prepared-value-{index}-7c1e9d"
 
 
 class _Compiled:
-    """One queryset's SQL and what turns its rows into instances, for one database connection."""
+    """One queryset's SQL and what turns its rows into instances (or dicts, for values()), for one
+    database connection."""
 
-    def __init__(self, queryset: QuerySet, alias: str, sentinels: dict[str, object]) -> None:
-        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups or queryset._known_related_objects:
-            raise ValueError("PreparedQuery runs plain model querysets only (no values(), prefetch or related manager).")
-        compiler = queryset.query.get_compiler(using=alias)
+    def __init__(self, queryset: QuerySet, alias: str, fields: dict[str, Field | ExpressionValue], sentinels: dict[str, object]) -> None:
+        model_rows = issubclass(queryset._iterable_class, ModelIterable)
+        if not (model_rows or queryset._iterable_class is ValuesIterable) or queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError("PreparedQuery runs plain model or values() querysets only (no values_list(), prefetch or related manager).")
+        query = queryset.query
+        compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        self.positions: dict[str, int] = {}
+        positions: dict[str, int] = {}
         for name, sentinel in sentinels.items():
-            found = [i for i, p in enumerate(params) if type(p) is type(sentinel) and p == sentinel]
+            field = fields[name]
+            compiled = field.param(sentinel, compiler) if isinstance(field, ExpressionValue) else sentinel
+            found = [i for i, p in enumerate(params) if type(p) is type(compiled) and p == compiled]
             if len(found) != 1:
                 raise ValueError(f"PreparedQuery: {name!r} must appear once among the compiled parameters, not {len(found)} times.")
-            self.positions[name] = found[0]
+            positions[name] = found[0]
         self.sql = sql
         self.params = list(params)
         self.compiler = compiler
-        self.converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-        klass_info = compiler.klass_info
-        self.model = klass_info["model"]
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        self.fields = slice(start, end)
-        self.init_list = [f[0].target.attname for f in compiler.select[start:end]]
-        self.related_populators = get_related_populators(klass_info, compiler.select, alias)
-        self.annotation_col_map = compiler.annotation_col_map or {}
+        # Whether rows may be cut by page(): a LIMIT is added at the end of the statement, where the
+        # compiler writes it, so the query must have none of its own, nor a FOR UPDATE after it.
+        self.sliceable = not query.is_sliced and not query.select_for_update
+        # Each value: its name, field, place among the parameters and, for integers, the column's range.
+        self.slots = [
+            (name, field, positions[name], (None, None) if isinstance(field, ExpressionValue) else _integer_range(field, compiler.connection))
+            for name, field in fields.items()
+        ]
+        # Each converter with its column, in the order Django's compiler applies them.
+        self.converters = [
+            (position, converter, expression)
+            for position, (converters, expression) in compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]]).items()
+            for converter in converters
+        ]
+        if model_rows:
+            self.row = RowInstances(compiler, alias).instance
+        else:
+            # As Django's ValuesIterable names a row's columns.
+            names = list(query.selected) if query.selected else [*query.extra_select, *query.values_select, *query.annotation_select]
+            self.row = lambda row: dict(zip(names, row))
 
 
 class PreparedQuery(Generic[M]):
     """`build(**values)`'s queryset, compiled once per database connection, then run with the values given.
 
     `fields` names each value and the model field it is compared with (which prepares it as the lookup
-    would); each must reach the SQL unchanged and once (an exact comparison, not `icontains` or `in`).
-    The rows become instances as Django's own ModelIterable makes them (select_related, annotations,
-    the database's converters), through the connection's cursor, so query logging and
-    `django_assert_num_queries` see the statement as before. A queryset whose shape changes with the
-    values needs one PreparedQuery per shape.
+    would), or the ExpressionValue that sends it; each must reach the SQL unchanged and once (an exact
+    comparison, not `icontains`). The rows become instances as Django's own ModelIterable makes them
+    (select_related, annotations, the database's converters), or dicts for a values() queryset, through
+    the connection's cursor, so query logging and `django_assert_num_queries` see the statement as
+    before. A queryset whose shape changes with the values needs one PreparedQuery per shape.
     """
 
-    def __init__(self, build: Callable[..., QuerySet[M]], **fields: Field) -> None:
+    def __init__(self, build: Callable[..., QuerySet[M]], **fields: Field | ExpressionValue) -> None:
         self._build = build
         self._fields = fields
         self._sentinels = {name: _sentinel(i, field) for i, (name, field) in enumerate(fields.items())}
@@ -84,15 +123,22 @@ class PreparedQuery(Generic[M]):
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def first(self, **values: object) -> M | None:
-        """The first instance of the queryset built for `values`, or None."""
+        """The first row of the queryset built for `values`, or None."""
         found = self._run(values, many=False)
         return found[0] if found else None
 
     def all(self, **values: object) -> list[M]:
-        """Every instance of the queryset built for `values`."""
+        """Every row of the queryset built for `values`."""
         return self._run(values, many=True)
 
-    def _run(self, values: dict[str, object], *, many: bool) -> list[M]:
+    def page(self, low: int, high: int | None, /, **values: object) -> list[M]:
+        """The rows from `low` to `high` (None: to the end), as `queryset[low:high]` reads them: one
+        query, or none for an empty slice."""
+        if high is not None and high <= low:
+            return []
+        return self._run(values, many=True, limits=(low, high))
+
+    def _run(self, values: dict[str, object], *, many: bool, limits: tuple[int, int | None] | None = None) -> list[M]:
         if self._model is None:
             queryset = self._build(**self._sentinels)
             self._model, self._db, self._for_write = queryset.model, queryset._db, queryset._for_write
@@ -102,37 +148,43 @@ class PreparedQuery(Generic[M]):
         connection = connections[alias]
         compiled = self._compiled.get(connection)
         if compiled is None:
-            compiled = self._compiled[connection] = _Compiled(self._build(**self._sentinels), alias, self._sentinels)
+            compiled = self._compiled[connection] = _Compiled(self._build(**self._sentinels), alias, self._fields, self._sentinels)
         params = compiled.params.copy()
-        for name, field in self._fields.items():
+        for name, field, position, (low, high) in compiled.slots:
+            if isinstance(field, ExpressionValue):
+                params[position] = field.param(values[name], compiled.compiler)
+                continue
             prepared = field.get_db_prep_value(values[name], connection)
-            if isinstance(prepared, int) and not _in_range(prepared, field, connection):
+            if isinstance(prepared, int) and ((low is not None and prepared < low) or (high is not None and prepared > high)):
                 return []  # what the lookup answers for a value its column cannot hold
-            params[compiled.positions[name]] = prepared
+            params[position] = prepared
+        sql = compiled.sql
+        if limits is not None:
+            if not compiled.sliceable:
+                raise ValueError("PreparedQuery.page(): the queryset is sliced or locked already.")
+            sql = f"{sql} {connection.ops.limit_offset_sql(*limits)}"
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(sql, params)
             if many:
                 rows = cursor.fetchall()
             else:
                 row = cursor.fetchone()
                 rows = [row] if row is not None else []
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        converters, make = compiled.converters, compiled.row
         found = []
         for row in rows:
-            obj = compiled.model.from_db(alias, compiled.init_list, row[compiled.fields])
-            for populator in compiled.related_populators:
-                populator.populate(row, obj)
-            for name, position in compiled.annotation_col_map.items():
-                setattr(obj, name, row[position])
-            found.append(obj)
+            if converters:
+                row = list(row)
+                for position, converter, expression in converters:
+                    row[position] = converter(row[position], expression, connection)
+            found.append(make(row))
         return found
 
 
-def _in_range(value: int, field: Field, connection) -> bool:
+def _integer_range(field: Field, connection) -> tuple[int | None, int | None]:
+    """The values the field's column can hold when it holds integers, else (None, None): no bound."""
     integer_type = _integer_type(field)
-    low, high = connection.ops.integer_field_ranges.get(integer_type, (None, None)) if integer_type else (None, None)
-    return (low is None or value >= low) and (high is None or value <= high)
+    return connection.ops.integer_field_ranges.get(integer_type, (None, None)) if integer_type else (None, None)
 
 
 class _CompiledInsert:

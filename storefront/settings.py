@@ -92,13 +92,15 @@ MIDDLEWARE = [
     # Serves the collected static files from the web process itself (no separate file server).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, without looking for a language in paths that cannot carry one (storefront/language.py).
+    "storefront.language.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once (storefront/csp.py).
+    "storefront.csp.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ContactMiddleware",
@@ -137,6 +139,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, placeholders found without a regular expression (storefront/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "storefront.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Writers take the lock when their transaction begins, not halfway: two orders placed at once

@@ -76,3 +76,31 @@ def test_password_reset_gives_back_the_accounts_bound_of_guesses(client, contact
         reset_password(Client(), user_id="carlos", email="carlos@acme.test", password=NEW_PASSWORD)
         # Then it can sign in again within the hour
         assert not is_signed_out(signed_in("carlos", NEW_PASSWORD))
+
+
+def test_the_session_hash_is_djangos_for_the_password_and_key_of_the_moment(contact, settings):
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    user = contact.user
+
+    def djangos(secret=None):
+        return AbstractBaseUser._get_session_auth_hash(user, secret=secret)
+
+    first = user.get_session_auth_hash()
+    assert first == djangos() == user.get_session_auth_hash()
+
+    user.set_password(NEW_PASSWORD)
+    assert user.get_session_auth_hash() == djangos() != first
+
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-rotated-key-" + "z" * 40, [old_key]
+    assert user.get_session_auth_hash() == djangos()
+    assert list(user.get_session_auth_fallback_hash()) == [djangos(secret=old_key)]
+
+
+def test_a_session_signed_with_a_former_key_still_works_after_a_rotation(contact, settings):
+    client = signed_in("carlos")
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-rotated-key-" + "z" * 40, [settings.SECRET_KEY]
+
+    assert not is_signed_out(client)
+    assert not is_signed_out(client)  # the session moved to the new key's hash

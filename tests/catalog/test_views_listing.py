@@ -114,6 +114,12 @@ def test_brand_listing(contact_client, catalog):
     assert set(_skus(contact_client.get(reverse("catalog:brand", args=["dell"])))) == {"NB-DEL-0003", "MN-DEL-0004"}
 
 
+def test_a_subcategory_page_leads_back_to_its_category(client, catalog):
+    page = client.get(reverse("catalog:category", args=["notebooks"])).content.decode()
+    assert f'href="{reverse("catalog:category", args=["computers"])}">Computers</a>' in page
+    assert "<h1>Notebooks" in page
+
+
 def test_unknown_category_or_brand_is_404(client, db):
     assert client.get(reverse("catalog:category", args=["nothing"])).status_code == 404
     assert client.get(reverse("catalog:brand", args=["nothing"])).status_code == 404

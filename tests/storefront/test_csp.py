@@ -172,3 +172,69 @@ def test_the_audit_catches_what_the_policy_forbids():
         '<script type="application/json">{"a": 1}</script><script nonce="other">z()</script><style>p{}</style>'
     )
     assert len(audit.problems) == 8, audit.problems
+
+
+def _directive_sets(policy: str) -> dict[str, set[str]]:
+    return {name: set(values) for name, values in _directives(policy).items()}
+
+
+def test_the_header_built_once_is_django_csps_for_the_responses_nonce(client):
+    from csp.utils import build_policy
+
+    response = client.get("/")
+    nonce = response.wsgi_request._csp_nonce
+    assert response["Content-Security-Policy"] == build_policy(nonce=nonce)
+
+
+def test_a_page_without_a_nonce_has_the_policy_without_one(rf):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from storefront.csp import CSPMiddleware
+
+    request = rf.get("/")
+    response = CSPMiddleware(lambda r: HttpResponse("no script"))(request)
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "nonce" not in response["Content-Security-Policy"]
+
+
+def test_the_policy_follows_the_settings(client, settings):
+    client.get("/")
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "script-src": ["'self'"]}}
+    assert _directive_sets(client.get("/")["Content-Security-Policy"]) == {"default-src": {"'none'"}, "script-src": {"'self'"}}
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}, "EXCLUDE_URL_PREFIXES": ["/help/"]}
+    assert "Content-Security-Policy" not in client.get("/help/")
+    del settings.CONTENT_SECURITY_POLICY
+    assert "Content-Security-Policy" not in client.get("/")
+
+
+def test_a_view_with_a_policy_of_its_own_keeps_it(rf):
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from storefront.csp import CSPMiddleware
+
+    @csp_update({"img-src": "https://images.example"})
+    def updated(request):
+        return HttpResponse("")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("")
+
+    policy = CSPMiddleware(updated)(rf.get("/"))["Content-Security-Policy"]
+    assert _directive_sets(policy)["img-src"] == {"'self'", "data:", "https://images.example"}
+    assert "Content-Security-Policy" not in CSPMiddleware(exempt)(rf.get("/"))
+
+
+def test_a_report_only_policy_and_debugs_pages_take_django_csps_way(client, settings):
+    client.get("/")
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-report/"}}
+    response = client.get("/")
+    assert "Content-Security-Policy" in response
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'; report-uri /csp-report/"
+    del settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in client.get("/no-such-page/")

@@ -9,7 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 
+from storefront.csp import CSPMiddleware
 from tests.storefront.production import ROOT, production_env
 
 READ_SETTINGS = """
@@ -50,7 +52,9 @@ def test_every_cookie_is_secure_httponly_and_samesite(production, cookie):
 def test_the_policy_is_enforced_with_nonces_and_nothing_unsafe(production):
     csp = production["CSP"]
     assert production["CSP_REPORT_ONLY"] is None
-    assert "csp.middleware.CSPMiddleware" in production["MIDDLEWARE"]
+    # django-csp's middleware, its policy built once (storefront.csp).
+    assert "storefront.csp.CSPMiddleware" in production["MIDDLEWARE"]
+    assert issubclass(CSPMiddleware, DjangoCSPMiddleware)
     assert csp["script-src"] == ["'self'", "csp.constants.NONCE"]
     assert csp["style-src"] == ["'self'"]
     assert csp["object-src"] == ["'none'"] and csp["frame-ancestors"] == ["'none'"] and csp["base-uri"] == ["'self'"]

@@ -55,7 +55,9 @@ def test_the_rows_and_facets_are_those_of_the_orm(kind, filters, buyers, monkeyp
     scope = _scope(kind)
     for name, pricing in buyers.items():
         rows = listing_rows(scope=scope, filters=filters, pricing=pricing)
-        assert isinstance(rows, ListingRows), name
+        # A search ranked by its words (PostgreSQL, no other sort) is built each time: the rank repeats them.
+        ranked = kind == "search" and connection.vendor == "postgresql" and not filters.sort
+        assert isinstance(rows, ListingRows) is not ranked, name
         facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
         listing = product_listing(scope=scope, filters=filters, pricing=pricing)
         for low, high in [(0, 48), (1, 3), (2, None)]:

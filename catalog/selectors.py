@@ -333,7 +333,7 @@ def search_lookup(query: str, *, exact: bool = True) -> SearchLookup:
         return SearchLookup(corrections=())
     with connection.cursor() as cursor:
         # Only SQL the ORM compiled and catalog.search's fixed text go into it; every value is a parameter.
-        cursor.execute("SELECT " + ", ".join(columns), params)  # nosec B608
+        cursor.execute("SELECT " + ", ".join(columns), params)
         row = list(cursor.fetchone())
     sku = _only(row.pop(0)) if matching is not None else None
     return SearchLookup(sku=sku, corrections=tuple((term, tuple(words)) for term, words in zip(looked_up, row)))

@@ -24,6 +24,7 @@ from django.db.models.sql.constants import MULTI
 
 from accounts.models import Contact
 from catalog.models import Availability, Brand, Category, Price, Product, Stock, Warehouse
+from catalog.search import Corrections
 from storefront.instances import InstanceIterable
 from storefront.prepared import PreparedQuery
 
@@ -97,8 +98,8 @@ class Scope:
     # listing query finds the window itself.
     window: tuple[int, ...] | None = None
     # A search's mistyped words and the catalog words each is corrected to, when read beforehand by
-    # search_lookup (catalog.search.Corrections); otherwise each query corrects them itself.
-    corrections: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    # search_lookup; otherwise each query corrects them itself.
+    corrections: Corrections | None = None
 
     @property
     def key(self) -> str:
@@ -233,7 +234,7 @@ def _search_terms(query: str) -> list[str]:
     return [term for term in SEARCH_WORD.findall(query.lower()) if term][:8]
 
 
-def _search_window(products: QuerySet[Product], terms: list[str], corrections=None) -> QuerySet:
+def _search_window(products: QuerySet[Product], terms: list[str], corrections: Corrections | None = None) -> QuerySet:
     """The ids of at most SEARCH_WINDOW + 1 products matching every word (as a prefix; on PostgreSQL
     also within a typo): the first found in the table's own order, which is the same from one request
     to the next (on PostgreSQL a scan starts at the table's first page: settings.DATABASES).
@@ -282,7 +283,7 @@ def _searched(products: QuerySet[Product], scope: Scope) -> QuerySet[Product]:
     return products
 
 
-def search_scope(query: str, corrections=None) -> Scope:
+def search_scope(query: str, corrections: Corrections | None = None) -> Scope:
     """A search's scope with its window read once (one query), for the search page, whose facets and
     page would otherwise each find it again; `corrections` as search_lookup read them."""
     terms = _search_terms(query)
@@ -295,10 +296,10 @@ def search_scope(query: str, corrections=None) -> Scope:
 @dataclass(frozen=True)
 class SearchLookup:
     """What a search reads before its window: the product the query names exactly, and the closest
-    catalog words of its mistyped words (PostgreSQL; catalog.search.Corrections)."""
+    catalog words of its mistyped words (PostgreSQL)."""
 
     sku: str | None = None
-    corrections: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    corrections: Corrections | None = None
 
 
 def _exact_match(query: str) -> QuerySet | None:

@@ -9,7 +9,7 @@ and with the ack they took about a fifth of a worker's CPU per message. A client
 its own (each command takes one from the channel's pool and gives it back) and redis-py's client is
 safe to share between threads, so one client per channel sends the same commands. Everything else
 (the pools, BRPOP, the record of unacked messages, acks, the visibility timeout, restoring unacked
-messages) is kombu's, unchanged.
+messages) is kombu's, unchanged, but for one mend in its record of unacked messages (QoS below).
 """
 
 from __future__ import annotations
@@ -19,11 +19,43 @@ from contextlib import contextmanager
 
 import redis
 from kombu.transport import redis as kombu_redis
+from kombu.transport import virtual
+
+
+class QoS(kombu_redis.QoS):
+    """kombu's record of a channel's unacked messages, which frees a message's prefetch slot even when
+    Redis can't be told of its ack.
+
+    kombu first removes an acked (or rejected) message from Redis's record, then from its own. When
+    Redis doesn't answer in time (frozen, overloaded, a network stall), the first step raises, the
+    second never runs, and the message keeps its slot for the life of the channel: a worker whose
+    every slot is held so (two acks during one Redis stall, at a prefetch of two) never takes another
+    message, while it looks healthy. Here the slot is freed whatever Redis answers. The message stays
+    in Redis's record, so kombu's visibility timeout puts it back in its queue and its task runs again:
+    the store's tasks are idempotent (an email already sent is left alone). The error is raised on, so
+    Celery still logs that it couldn't ack.
+    """
+
+    def ack(self, delivery_tag: str) -> None:
+        try:
+            super().ack(delivery_tag)
+        except Exception:
+            virtual.QoS.ack(self, delivery_tag)
+            raise
+
+    def reject(self, delivery_tag: str, requeue: bool = False) -> None:
+        try:
+            super().reject(delivery_tag, requeue=requeue)
+        except Exception:
+            virtual.QoS.ack(self, delivery_tag)
+            raise
 
 
 class Channel(kombu_redis.Channel):
-    """kombu's Redis channel, sending its commands through one client instead of a new one each."""
+    """kombu's Redis channel, sending its commands through one client instead of a new one each, and
+    keeping its record of unacked messages with the QoS above."""
 
+    QoS = QoS
     _commands_client: redis.Redis | None = None
 
     @contextmanager

@@ -2,7 +2,8 @@
 
 The channel tests run against the Redis of REDIS_URL (skipped without one), each on a queue of its own:
 the client is reused and follows its pool, and kombu's record of unacked messages still works through
-it (a message taken is kept until its ack, and goes back to its queue when the taker is lost).
+it (a message taken is kept until its ack, and goes back to its queue when the taker is lost), and an
+ack Redis doesn't answer still frees the message's prefetch slot (Redis is paused with CLIENT PAUSE).
 """
 
 from __future__ import annotations
@@ -152,3 +153,28 @@ def test_a_message_never_acked_goes_back_to_its_queue(connection: Connection, qu
     assert again.delivery_tag == taken.delivery_tag
     again.ack()
     assert channel.client.hget(channel.unacked_key, taken.delivery_tag) is None
+
+
+@pytest.mark.parametrize("settle", [lambda message: message.ack(), lambda message: message.reject(requeue=True)], ids=["ack", "requeue"])
+def test_an_ack_redis_does_not_answer_still_frees_the_prefetch_slot(connection: Connection, queue: Queue, settle) -> None:
+    """A worker acking while Redis is stalled must go on taking messages once Redis answers again;
+    kombu's own record kept the slot, and a worker with every slot so held stopped consuming."""
+    with Connection(os.environ["REDIS_URL"], transport=Transport, transport_options={"socket_timeout": 0.3}) as stalled:
+        channel = stalled.default_channel
+        channel.basic_qos(0, 1, False)
+        publish(stalled, queue, {"order": 3})
+        message = queue(channel).get(no_ack=False)
+        assert not channel.qos.can_consume()
+
+        paused_until = time.monotonic() + 1.0
+        channel.client.execute_command("CLIENT", "PAUSE", 1000, "ALL")  # no command answered for a second
+        with pytest.raises(redis.TimeoutError):
+            settle(message)
+
+        assert channel.qos.can_consume()
+        time.sleep(max(0.0, paused_until - time.monotonic()) + 0.1)
+        # Redis still records the message as unacked: the visibility timeout gives it back to its queue.
+        assert channel.client.hget(channel.unacked_key, message.delivery_tag) is not None
+        channel.client.hdel(channel.unacked_key, message.delivery_tag)
+        channel.client.zrem(channel.unacked_index_key, message.delivery_tag)
+

@@ -10,6 +10,10 @@ its own (each command takes one from the channel's pool and gives it back) and r
 safe to share between threads, so one client per channel sends the same commands. Everything else
 (the pools, BRPOP, the record of unacked messages, acks, the visibility timeout, restoring unacked
 messages) is kombu's, unchanged, but for one mend in its record of unacked messages (QoS below).
+
+`give_up_on_a_timeout` is the errback of the store's publish retry policy: a publish retries a
+connection error (a pooled connection Redis closed on a restart fails at once, and a new one
+succeeds), but not a timeout, which a frozen Redis answers to the retry too, once per attempt.
 """
 
 from __future__ import annotations
@@ -20,6 +24,13 @@ from contextlib import contextmanager
 import redis
 from kombu.transport import redis as kombu_redis
 from kombu.transport import virtual
+
+
+def give_up_on_a_timeout(exc: BaseException, interval: float) -> None:
+    """kombu's errback between a failed publish and its retry: a Redis that didn't answer within its
+    timeout is given up on at once (a checkout then waits one timeout, not one per retry)."""
+    if isinstance(exc, (redis.TimeoutError, TimeoutError)):
+        raise exc
 
 
 class QoS(kombu_redis.QoS):

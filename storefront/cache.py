@@ -14,6 +14,10 @@ Once Redis is found unreachable, this process answers from the empty cache at on
 seconds before it tries Redis again: with Redis frozen, each of a request's cache calls would
 otherwise wait REDIS_TIMEOUT (a sign-in makes a dozen).
 
+The outbox reads the same window before it publishes an email's delivery to the broker (the same
+Redis): while it is open the email is left to the sweep at once, and a publish that fails opens it
+(`redis_unreachable`, `redis_found_unreachable`).
+
 Deletes are the exception: they are always tried, and one that cannot reach Redis is kept and sent
 again before this process's next call that reaches it. A session ended (sign-out, deactivation) while
 Redis was unreachable would otherwise live on in the cache, and cached_db reads the cache first.
@@ -43,19 +47,29 @@ _down_until: dict[str, float] = {}
 _pending_deletes: dict[str, set[tuple[str, int | None]]] = {}
 
 
+def redis_unreachable(where: str) -> bool:
+    """Whether the Redis at `where` (its URL) was found unreachable in this process within RETRY_AFTER."""
+    return time.monotonic() < _down_until.get(where, 0.0)
+
+
+def redis_found_unreachable(where: str) -> None:
+    """Count the Redis at `where` as unreachable for the next RETRY_AFTER seconds, in this process."""
+    _down_until[where] = time.monotonic() + RETRY_AFTER
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, answering like an empty cache when Redis cannot be reached."""
 
     def _attempt(self, operation: str, call: Callable[[], T], empty: Callable[[], T]) -> T:
         """`call()` against Redis, or `empty()` (the empty cache's answer) while Redis is unreachable."""
         where = ",".join(self._servers)
-        if time.monotonic() < _down_until.get(where, 0.0):
+        if redis_unreachable(where):
             return empty()
         try:
             self._replay_deletes(where)
             return call()
         except UNREACHABLE as exc:
-            _down_until[where] = time.monotonic() + RETRY_AFTER
+            redis_found_unreachable(where)
             logger.warning(
                 "Cache unreachable (%s: %s): %s answered as a miss, and every call for %ss",
                 type(exc).__name__, exc, operation, RETRY_AFTER,
@@ -91,7 +105,7 @@ class ResilientRedisCache(RedisCache):
                 deleted = super().delete(key, version) or deleted
             return deleted
         except UNREACHABLE as exc:
-            _down_until[where] = time.monotonic() + RETRY_AFTER
+            redis_found_unreachable(where)
             _pending_deletes.setdefault(where, set()).update((key, version) for key in keys)
             logger.warning("Cache unreachable (%s: %s): delete kept, to send when Redis answers", type(exc).__name__, exc)
             return False

@@ -32,7 +32,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
+from storefront.cache import redis_found_unreachable, redis_unreachable
 from storefront.models import OutboundEmail
 from storefront.prepared import PreparedInsert
 
@@ -72,9 +74,19 @@ def _enqueue_delivery(email_id: int) -> None:
     # Imported here: tasks import this module.
     from storefront.tasks import email_send
 
+    # A Redis found unreachable a moment ago (by the cache, or by the last publish) is not waited on
+    # again: with Redis frozen, a publish would wait out its timeout once per retry, several seconds
+    # of a Finish order. The stored email is the sweep's to deliver.
+    broker = settings.CELERY_BROKER_URL
+    if redis_unreachable(broker):
+        logger.warning("Redis unreachable a moment ago: delivery of email %s left to the outbox sweep", email_id)
+        return
     try:
         email_send.delay(email_id)
-    except Exception:  # the broker is down: the sweep delivers the stored row later
+    except OperationalError:
+        redis_found_unreachable(broker)
+        logger.exception("Could not queue delivery of email %s; the outbox sweep will retry it", email_id)
+    except Exception:  # any other failure to publish: the sweep delivers the stored row later
         logger.exception("Could not queue delivery of email %s; the outbox sweep will retry it", email_id)
 
 

@@ -16,6 +16,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from storefront.broker import give_up_on_a_timeout
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -334,7 +336,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # a bounded connect timeout and at most two quick retries, then the caller logs and the outbox sweep
 # delivers the stored email later.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# A timeout is not retried (storefront/broker.py): a frozen Redis would make each retry wait as long.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5, "errback": give_up_on_a_timeout,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": REDIS_TIMEOUT,

@@ -178,3 +178,24 @@ def test_an_ack_redis_does_not_answer_still_frees_the_prefetch_slot(connection: 
         channel.client.hdel(channel.unacked_key, message.delivery_tag)
         channel.client.zrem(channel.unacked_index_key, message.delivery_tag)
 
+
+def test_a_publish_redis_does_not_answer_gives_up_after_one_timeout(settings, monkeypatch, queue: Queue) -> None:
+    """With Redis frozen, each retry of a publish would wait out the timeout again (a Finish order
+    of three timeouts): the store's retry policy retries a connection error, not a timeout."""
+    from kombu.exceptions import OperationalError
+
+    from storefront.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    with Connection(os.environ["REDIS_URL"], transport=Transport, transport_options={"socket_timeout": 0.4}) as connection:
+        tasks.email_send.apply_async(args=[0], connection=connection, queue=queue.name, retry=True, retry_policy=policy)
+        paused_until = time.monotonic() + 1.5
+        connection.default_channel.client.execute_command("CLIENT", "PAUSE", 1500, "ALL")
+        started = time.monotonic()
+        with pytest.raises(OperationalError):
+            tasks.email_send.apply_async(args=[0], connection=connection, queue=queue.name, retry=True, retry_policy=policy)
+        gave_up_after = time.monotonic() - started
+        time.sleep(max(0.0, paused_until - time.monotonic()) + 0.1)
+
+    assert 0.4 <= gave_up_after < 0.8  # one timeout; each retry would add another

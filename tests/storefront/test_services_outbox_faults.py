@@ -121,6 +121,37 @@ def test_publishing_with_the_broker_down_fails_fast(settings, monkeypatch):
     assert time.monotonic() - started < 5
 
 
+def test_a_publish_that_fails_leaves_the_next_emails_to_the_sweep_without_trying_redis(email, settings, monkeypatch):
+    """With Redis frozen each publish would wait out its timeout once per retry (seconds of a Finish
+    order): once Redis is found unreachable, by a publish or by the cache, the next emails of this
+    process are left to the sweep at once, until the cache's window closes."""
+    from kombu.exceptions import OperationalError
+
+    from storefront import cache as cache_module
+    from storefront import emails
+
+    clock = [1000.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(cache_module, "_down_until", {})
+    settings.CELERY_BROKER_URL = "redis://redis.test:6379/0"
+    with mock.patch.object(tasks.email_send, "delay", side_effect=OperationalError("Timeout reading from socket")) as delay:
+        emails._enqueue_delivery(email.pk)
+        emails._enqueue_delivery(email.pk)
+        assert delay.call_count == 1
+        clock[0] += cache_module.RETRY_AFTER + 0.1
+        emails._enqueue_delivery(email.pk)
+        assert delay.call_count == 2
+    clock[0] += cache_module.RETRY_AFTER + 0.1
+    cache_module.redis_found_unreachable("redis://redis.test:6379/0")  # as the cache does on a timeout
+    with mock.patch.object(tasks.email_send, "delay") as delay:
+        emails._enqueue_delivery(email.pk)
+        assert delay.call_count == 0
+        clock[0] += cache_module.RETRY_AFTER + 0.1
+        emails._enqueue_delivery(email.pk)
+        delay.assert_called_once_with(email.pk)
+    assert OutboundEmail.objects.get(pk=email.pk).sent_at is None  # still the sweep's to deliver
+
+
 def test_the_cache_answers_like_an_empty_one_when_redis_is_unreachable():
     cache = ResilientRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
     assert cache.get("k", "default") == "default"
@@ -184,7 +215,9 @@ import json, django
 django.setup()
 from django.conf import settings as s
 print(json.dumps({"cache": s.CACHES["default"], "connect": s.CELERY_BROKER_CONNECTION_TIMEOUT,
-                  "publish": s.CELERY_TASK_PUBLISH_RETRY_POLICY, "transport": s.CELERY_BROKER_TRANSPORT_OPTIONS}))
+                  "publish": {k: v for k, v in s.CELERY_TASK_PUBLISH_RETRY_POLICY.items() if k != "errback"},
+                  "errback": s.CELERY_TASK_PUBLISH_RETRY_POLICY["errback"].__qualname__, "transport": s.CELERY_BROKER_TRANSPORT_OPTIONS,
+                  "broker": s.CELERY_BROKER_URL}))
 """
 
 
@@ -197,11 +230,14 @@ def test_production_finds_redis_gone_within_seconds_and_treats_the_cache_as_opti
     assert result.returncode == 0, result.stderr
     production = json.loads(result.stdout.strip().splitlines()[-1])
     assert production["cache"]["BACKEND"] == "storefront.cache.ResilientRedisCache"
+    # One Redis, one window: a Redis the cache finds unreachable is one the outbox doesn't publish to.
+    assert production["cache"]["LOCATION"] == production["broker"]
     assert production["cache"]["OPTIONS"]["socket_connect_timeout"] <= 5 and production["cache"]["OPTIONS"]["socket_timeout"] <= 5
     assert production["connect"] <= 5 and production["transport"]["socket_connect_timeout"] <= 5
     # At most a few quick retries: .delay() gives up in about a second.
     policy = production["publish"]
     assert policy["max_retries"] <= 3 and policy["interval_max"] <= 1
+    assert production["errback"] == "give_up_on_a_timeout"
 
 
 def test_a_claim_shorter_than_the_slowest_send_is_flagged(settings):

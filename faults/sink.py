@@ -7,8 +7,9 @@ QUIT), run in a thread of the suite's process so each fault sets its behaviour d
 - `refuse(address)`: RCPT TO that address answered 550, for good;
 - `hang(seconds)`: new connections get no greeting at all for a while (the client's timeout cuts them;
   how long each waited is recorded);
-- `delay_next_data(seconds)`: the next message's final "." is answered only after a delay, and
-  `data_pending` is set meanwhile, so a worker can be killed in the middle of sending.
+- `delay_next_data(seconds, count=1)`: the final "." of each of the next `count` messages is answered
+  only after a delay, and `data_pending` is set once all of them are held, so a worker can be killed
+  in the middle of sending, or Redis frozen while the worker's threads are about to ack.
 
 A message counts as received only once the sink has answered 250 to its data, as a real server
 commits it: a client that disconnects before that has sent nothing (counted as `aborted`). Messages
@@ -47,6 +48,7 @@ class SmtpSink:
     temporary_until: float = 0.0
     hang_until: float = 0.0
     data_delay: float = 0.0
+    data_holds: int = 0
     data_pending: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -98,8 +100,9 @@ class SmtpSink:
     def hang(self, seconds: float) -> None:
         self.hang_until = time.monotonic() + seconds
 
-    def delay_next_data(self, seconds: float) -> None:
+    def delay_next_data(self, seconds: float, count: int = 1) -> None:
         self.data_pending.clear()
+        self.data_holds = count
         self.data_delay = seconds
 
     def copies(self) -> Counter:
@@ -167,9 +170,12 @@ class SmtpSink:
                     continue
                 await reply("354 end data with <CR><LF>.<CR><LF>")
                 data = await self._read_data(reader)
-                if self.data_delay:
-                    delay, self.data_delay = self.data_delay, 0.0
-                    self.data_pending.set()
+                if self.data_delay and self.data_holds:
+                    delay = self.data_delay
+                    self.data_holds -= 1
+                    if not self.data_holds:
+                        self.data_delay = 0.0
+                        self.data_pending.set()
                     try:
                         if await asyncio.wait_for(reader.read(1), timeout=delay) == b"":
                             with self._lock:

@@ -83,6 +83,26 @@ def test_a_client_gone_before_the_answer_to_its_data_sent_nothing(sink):
     assert sink.aborted == 1 and not sink.received
 
 
+def test_several_messages_are_held_at_once_and_pending_is_set_when_all_are(sink):
+    """The redis-frozen fault freezes Redis while each worker thread holds a message it has sent."""
+    import threading
+
+    sink.delay_next_data(0.8, count=2)
+    first = threading.Thread(target=_send, args=(sink,), kwargs={"message_id": "<1@store.test>"})
+    first.start()
+    _until(lambda: sink.data_holds == 1)
+    assert not sink.data_pending.is_set()
+    second = threading.Thread(target=_send, args=(sink,), kwargs={"message_id": "<2@store.test>"})
+    second.start()
+    assert sink.data_pending.wait(timeout=5)
+    assert not sink.received  # both still held
+    first.join(), second.join()
+    assert sink.copies() == {"<1@store.test>": 1, "<2@store.test>": 1}
+    started = time.monotonic()
+    _send(sink, message_id="<3@store.test>")  # the holds are spent: the next one is answered at once
+    assert time.monotonic() - started < 0.5
+
+
 def test_the_table_shows_each_fault_and_its_problems():
     rows = table([Figures("Redis down 20s", submitted=3, placed=3, emails_expected=3, emails_sent=3, recovery_seconds=4.2),
                   Figures("SMTP 550", problems=["the refused email was tried 3 times"])])

@@ -12,7 +12,7 @@ fault says so.
 
 | fault | what is done | what must hold |
 | --- | --- | --- |
-| redis | Redis stopped (SIGTERM) for --redis-down-seconds (60 s, the issue's minute), restarted empty | every Finish order placed, none slower than 10 s; the emails sent after Redis is back (the sweep) |
+| redis | Redis stopped (SIGTERM) for --redis-down-seconds (60 s, the issue's minute), restarted empty; four resellers order meanwhile, each at most once every 0.25 s | every Finish order placed, none slower than 10 s; the emails sent after Redis is back (the sweep) |
 | redis-frozen | Redis SIGSTOPped for 10 s (connections open, nothing answered) while the email worker's threads each hold a sent message at the sink, then SIGCONT | every Finish order placed within 10 s: the timeouts bound the wait (Celery #4296); the acks that met the frozen Redis don't stop the worker: every email sent once |
 | worker-stopped | worker stopped (warm), --orders (200) placed, worker started | 200 orders, 200 emails, none twice |
 | worker-killed | the sink holds a message's final "." ; the worker is SIGKILLed (pool too), a new one started | the email received once, after the claim expires |

@@ -83,10 +83,9 @@ def _enqueue_delivery(email_id: int) -> None:
         return
     try:
         email_send.delay(email_id)
-    except OperationalError:
-        redis_found_unreachable(broker)
-        logger.exception("Could not queue delivery of email %s; the outbox sweep will retry it", email_id)
-    except Exception:  # any other failure to publish: the sweep delivers the stored row later
+    except Exception as exc:  # the broker is down or refused it: the sweep delivers the stored row later
+        if isinstance(exc, OperationalError):  # Redis didn't answer: not tried again for a moment
+            redis_found_unreachable(broker)
         logger.exception("Could not queue delivery of email %s; the outbox sweep will retry it", email_id)
 
 

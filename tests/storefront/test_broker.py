@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -155,6 +156,18 @@ def test_a_message_never_acked_goes_back_to_its_queue(connection: Connection, qu
     assert channel.client.hget(channel.unacked_key, taken.delivery_tag) is None
 
 
+@contextmanager
+def redis_paused(client: redis.Redis, seconds: float) -> Iterator[None]:
+    """Redis answers no command for `seconds` (CLIENT PAUSE ALL); the pause is waited out on leaving,
+    even after a failure, so the next test finds Redis answering."""
+    until = time.monotonic() + seconds
+    client.execute_command("CLIENT", "PAUSE", int(seconds * 1000), "ALL")
+    try:
+        yield
+    finally:
+        time.sleep(max(0.0, until - time.monotonic()) + 0.1)
+
+
 @pytest.mark.parametrize("settle", [lambda message: message.ack(), lambda message: message.reject(requeue=True)], ids=["ack", "requeue"])
 def test_an_ack_redis_does_not_answer_still_frees_the_prefetch_slot(connection: Connection, queue: Queue, settle) -> None:
     """A worker acking while Redis is stalled must go on taking messages once Redis answers again;
@@ -166,13 +179,10 @@ def test_an_ack_redis_does_not_answer_still_frees_the_prefetch_slot(connection: 
         message = queue(channel).get(no_ack=False)
         assert not channel.qos.can_consume()
 
-        paused_until = time.monotonic() + 1.0
-        channel.client.execute_command("CLIENT", "PAUSE", 1000, "ALL")  # no command answered for a second
-        with pytest.raises(redis.TimeoutError):
+        with redis_paused(channel.client, 1.0), pytest.raises(redis.TimeoutError):
             settle(message)
 
         assert channel.qos.can_consume()
-        time.sleep(max(0.0, paused_until - time.monotonic()) + 0.1)
         # Redis still records the message as unacked: the visibility timeout gives it back to its queue.
         assert channel.client.hget(channel.unacked_key, message.delivery_tag) is not None
         channel.client.hdel(channel.unacked_key, message.delivery_tag)
@@ -190,12 +200,10 @@ def test_a_publish_redis_does_not_answer_gives_up_after_one_timeout(settings, mo
     policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
     with Connection(os.environ["REDIS_URL"], transport=Transport, transport_options={"socket_timeout": 0.4}) as connection:
         tasks.email_send.apply_async(args=[0], connection=connection, queue=queue.name, retry=True, retry_policy=policy)
-        paused_until = time.monotonic() + 1.5
-        connection.default_channel.client.execute_command("CLIENT", "PAUSE", 1500, "ALL")
-        started = time.monotonic()
-        with pytest.raises(OperationalError):
-            tasks.email_send.apply_async(args=[0], connection=connection, queue=queue.name, retry=True, retry_policy=policy)
-        gave_up_after = time.monotonic() - started
-        time.sleep(max(0.0, paused_until - time.monotonic()) + 0.1)
+        with redis_paused(connection.default_channel.client, 1.5):
+            started = time.monotonic()
+            with pytest.raises(OperationalError):
+                tasks.email_send.apply_async(args=[0], connection=connection, queue=queue.name, retry=True, retry_policy=policy)
+            gave_up_after = time.monotonic() - started
 
     assert 0.4 <= gave_up_after < 0.8  # one timeout; each retry would add another

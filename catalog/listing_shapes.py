@@ -8,19 +8,22 @@ brands and subcategories asked for and the account's price lists and country are
 shape is compiled once (storefront.prepared), from catalog.selectors' own product_listing and facets,
 built with stand-ins for the values; the rows and counts are those the ORM gives.
 
-A listing whose SQL holds its values (attribute filters, price bounds) or repeats them (a search ranked
-by its words, on PostgreSQL) is built each time by catalog.selectors, as before.
+A search ranked by its words (PostgreSQL, no other sort) has one more part to its shape: how many words,
+and which are corrected to catalog words (catalog.search.rank_shape); the words are parameters too. A
+listing whose SQL holds its values (attribute filters, price bounds) is built each time by
+catalog.selectors, as before, and so is a ranked search whose corrections were not read beforehand.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Field, QuerySet
 
 from catalog.models import Availability, Brand, Category, Product
+from catalog.search import rank_fields, rank_shape, rank_stand_ins, rank_values
 from catalog.selectors import (
     Filters,
     Pricing,
@@ -48,6 +51,8 @@ class _Shape:
     in_stock: bool
     sort: str
     pricing: PricingShape | None
+    # A search ranked by its words: per word, whether it is ranked with its corrections too.
+    rank: tuple[bool, ...] | None = None
 
 
 def _shape(scope: Scope, filters: Filters, pricing: Pricing | None) -> _Shape | None:
@@ -56,8 +61,13 @@ def _shape(scope: Scope, filters: Filters, pricing: Pricing | None) -> _Shape | 
         return None
     if scope.kind == "search" and (scope.window is None or not _search_terms(scope.query)):
         return None
+    rank = None
     if scope.kind == "search" and connection.vendor == "postgresql" and not filters.sort:
-        return None  # ranked by its words (selectors._sorted): the rank repeats them
+        # Ranked by its words (selectors._sorted), with the corrections search_lookup read; without
+        # them the rank corrects each word itself, in a subquery.
+        if scope.corrections is None:
+            return None
+        rank = rank_shape(_search_terms(scope.query), scope.corrections)
     kind = "subcategory" if scope.kind == "category" and scope.category.is_subcategory else scope.kind
     return _Shape(
         scope=kind,
@@ -66,6 +76,7 @@ def _shape(scope: Scope, filters: Filters, pricing: Pricing | None) -> _Shape | 
         in_stock=filters.in_stock,
         sort=filters.sort,
         pricing=pricing_shape(pricing) if pricing is not None else None,
+        rank=rank,
     )
 
 
@@ -78,6 +89,8 @@ def _values(scope: Scope, filters: Filters, pricing: Pricing | None) -> dict[str
         values["scope_id"] = scope.brand.pk
     elif scope.kind == "search":
         values["window"] = scope.window
+        if scope.corrections is not None and connection.vendor == "postgresql" and not filters.sort:
+            values |= rank_values(_search_terms(scope.query), scope.corrections)
     values |= {f"brand_{n}": slug for n, slug in enumerate(filters.brands)}
     values |= {f"subcategory_{n}": slug for n, slug in enumerate(filters.subcategories)}
     if pricing is not None:
@@ -85,9 +98,9 @@ def _values(scope: Scope, filters: Filters, pricing: Pricing | None) -> dict[str
     return values
 
 
-def _fields(shape: _Shape, *, brands_and_subcategories: bool, pricing: bool) -> dict[str, Field | ExpressionValue]:
+def _fields(shape: _Shape, *, brands_and_subcategories: bool, pricing: bool, rank: bool = False) -> dict[str, Field | ExpressionValue]:
     """What each value of a listing of that shape is compared with, for a query that filters by brand
-    and subcategory or not, and reads the pricing or not."""
+    and subcategory or not, reads the pricing or not and is sorted by a search's rank or not."""
     from catalog.search import IdsIn
 
     fields: dict[str, Field | ExpressionValue] = {}
@@ -102,6 +115,8 @@ def _fields(shape: _Shape, *, brands_and_subcategories: bool, pricing: bool) -> 
         fields |= {f"subcategory_{n}": Category._meta.get_field("slug") for n in range(shape.subcategories)}
     if pricing and shape.pricing is not None:
         fields |= {"country": Availability._meta.get_field("country"), **pricing_fields(shape.pricing)}
+    if rank and shape.rank is not None:
+        fields |= rank_fields(shape.rank)
     return fields
 
 
@@ -113,6 +128,9 @@ def _stand_ins(shape: _Shape, values: dict[str, object]) -> tuple[Scope, Filters
         scope = Scope(kind="category", category=category)
     elif shape.scope == "brand":
         scope = Scope(kind="brand", brand=Brand(pk=values["scope_id"]))
+    elif shape.scope == "search" and shape.rank is not None:
+        query, corrections = rank_stand_ins(shape.rank)
+        scope = Scope(kind="search", query=query, window=values["window"], corrections=corrections)
     elif shape.scope == "search":
         scope = Scope(kind="search", query="words", window=values["window"])
     else:
@@ -140,7 +158,7 @@ def _page_query(shape: _Shape) -> PreparedQuery[Product]:
         scope, filters, pricing = _stand_ins(shape, values)
         return product_listing(scope=scope, filters=filters, pricing=pricing)
 
-    return PreparedQuery(build, **_fields(shape, brands_and_subcategories=True, pricing=True))
+    return PreparedQuery(build, **_fields(shape, brands_and_subcategories=True, pricing=True, rank=True))
 
 
 @lru_cache(maxsize=512)
@@ -181,4 +199,5 @@ def facet_pairs_prepared(scope: Scope, filters: Filters, pricing: Pricing | None
     shape = _shape(scope, filters, pricing)
     if shape is None:
         return None
-    return _facets_query(shape).all(**_values(scope, filters, pricing))
+    # The facets are not sorted: a ranked search's words are not in their SQL.
+    return _facets_query(replace(shape, rank=None)).all(**_values(scope, filters, pricing))

@@ -193,6 +193,69 @@ class SearchRank(Expression):
         )
 
 
+# What stands for a ranked search's words, and the catalog words each is corrected to, while a search
+# page's query is compiled once for its shape (catalog.listing_shapes): letters only, as a word the
+# search keeps and may correct, and found nowhere else in the statement.
+RANK_WORD_SENTINELS = tuple(f"qzxrankword{letter}" for letter in "abcdefgh")
+RANK_CLOSEST_SENTINELS = tuple(f"qzxrankclosest{letter}" for letter in "abcdefgh")
+
+
+def rank_shape(terms: list[str], corrections: Corrections) -> tuple[bool, ...]:
+    """What SearchRank's SQL depends on: per word, whether it also matches catalog words it is corrected
+    to (a second parameter) or is a prefix alone. Its words and corrections are parameters."""
+    known = dict(corrections)
+    return tuple(_corrected(term) and bool(known.get(term)) for term in terms)
+
+
+def rank_values(terms: list[str], corrections: Corrections) -> dict[str, str]:
+    """SearchRank's values for its words and their corrections, by the names rank_fields gives them."""
+    known = dict(corrections)
+    values = {f"rank_word_{n}": term for n, term in enumerate(terms)}
+    for n, (term, has_closest) in enumerate(zip(terms, rank_shape(terms, corrections))):
+        if has_closest:
+            values[f"rank_closest_{n}"] = " | ".join(known[term])
+    values["rank_whole"] = " | ".join(terms)
+    return values
+
+
+class _Text(Expression):
+    """One text parameter, as SearchRank sends it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self.text]
+
+
+def _prefix(term: str) -> _Text:
+    return _Text(f"{term}:*")
+
+
+def rank_fields(shape: tuple[bool, ...]):
+    """How each of SearchRank's values reaches the SQL (storefront.prepared.ExpressionValue), for a
+    query compiled with rank_stand_ins: a word as its prefix, a correction and the whole query as text."""
+    from storefront.prepared import ExpressionValue
+
+    fields = {}
+    for n, has_closest in enumerate(shape):
+        fields[f"rank_word_{n}"] = ExpressionValue(_prefix, sentinel=RANK_WORD_SENTINELS[n])
+        if has_closest:
+            fields[f"rank_closest_{n}"] = ExpressionValue(_Text, sentinel=RANK_CLOSEST_SENTINELS[n])
+    fields["rank_whole"] = ExpressionValue(_Text, sentinel=" | ".join(RANK_WORD_SENTINELS[: len(shape)]))
+    return fields
+
+
+def rank_stand_ins(shape: tuple[bool, ...]) -> tuple[str, Corrections]:
+    """A search query and corrections of that shape, made of the sentinels rank_fields looks for."""
+    words = RANK_WORD_SENTINELS[: len(shape)]
+    corrections = tuple(
+        (word, (closest,) if has_closest else ()) for word, closest, has_closest in zip(words, RANK_CLOSEST_SENTINELS, shape)
+    )
+    return " ".join(words), corrections
+
+
 def search_words_refresh(*, using: str = "default") -> int:
     """Rebuild the vocabulary from the active products' words (PostgreSQL; elsewhere nothing).
 

@@ -11,7 +11,8 @@ from accounts.models import Contact
 from catalog import listing_shapes
 from catalog.listing_shapes import ListingRows, listing_rows
 from catalog.models import Brand, Category
-from catalog.selectors import Filters, Pricing, Scope, listing_facets, product_listing, search_scope
+from catalog.search import search_words_refresh
+from catalog.selectors import Filters, Pricing, Scope, listing_facets, product_listing, search_lookup, search_scope
 from tests.storefront.test_prepared_query import _snapshot
 
 
@@ -24,6 +25,9 @@ def _scope(kind: str) -> Scope:
         return Scope(kind="brand", brand=Brand.objects.get(slug="lenovo"))
     if kind == "search":
         return search_scope("notebook")
+    if kind == "searched":
+        # As the search page reads it: the corrections first (on PostgreSQL), then the window.
+        return search_scope("notebook", search_lookup("notebook").corrections)
     return Scope(kind="all")
 
 
@@ -49,22 +53,55 @@ def _orm(monkeypatch):
     monkeypatch.setattr(listing_shapes, "_shape", lambda *args, **kwargs: None)
 
 
-@pytest.mark.parametrize("kind", ["all", "category", "subcategory", "brand", "search"])
+def _same_as_the_orm(scope, filters, pricing, monkeypatch, name):
+    rows = listing_rows(scope=scope, filters=filters, pricing=pricing)
+    facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
+    listing = product_listing(scope=scope, filters=filters, pricing=pricing)
+    for low, high in [(0, 48), (1, 3), (2, None)]:
+        assert [_snapshot(p) for p in rows[low:high]] == [_snapshot(p) for p in listing[low:high]], (name, low, high)
+    with monkeypatch.context() as m:
+        _orm(m)
+        assert facets == listing_facets(scope=scope, filters=filters, pricing=pricing), name
+    return rows
+
+
+@pytest.mark.parametrize("kind", ["all", "category", "subcategory", "brand", "search", "searched"])
 @pytest.mark.parametrize("filters", FILTERS, ids=repr)
 def test_the_rows_and_facets_are_those_of_the_orm(kind, filters, buyers, monkeypatch):
     scope = _scope(kind)
     for name, pricing in buyers.items():
-        rows = listing_rows(scope=scope, filters=filters, pricing=pricing)
-        # A search ranked by its words (PostgreSQL, no other sort) is built each time: the rank repeats them.
-        ranked = kind == "search" and connection.vendor == "postgresql" and not filters.sort
-        assert isinstance(rows, ListingRows) is not ranked, name
-        facets = listing_facets(scope=scope, filters=filters, pricing=pricing)
-        listing = product_listing(scope=scope, filters=filters, pricing=pricing)
-        for low, high in [(0, 48), (1, 3), (2, None)]:
-            assert [_snapshot(p) for p in rows[low:high]] == [_snapshot(p) for p in listing[low:high]], (name, low, high)
-        with monkeypatch.context() as m:
-            _orm(m)
-            assert facets == listing_facets(scope=scope, filters=filters, pricing=pricing), name
+        rows = _same_as_the_orm(scope, filters, pricing, monkeypatch, name)
+        # A search ranked by its words (PostgreSQL, no other sort) whose corrections were not read
+        # beforehand corrects each word in its own SQL: it is built each time.
+        uncorrected = kind == "search" and connection.vendor == "postgresql" and not filters.sort
+        assert isinstance(rows, ListingRows) is not uncorrected, name
+
+
+@pytest.mark.parametrize(
+    "typed", ["notebook", "notebok", "lenvo notebok", "advnced lenvo", "thinkp 14", "dell dell notebook", "a b c d e f g h i j"]
+)
+def test_a_ranked_search_of_any_words_and_corrections_is_read_as_the_orm_reads_it(typed, buyers, monkeypatch):
+    search_words_refresh()  # the vocabulary the corrections come from (PostgreSQL; elsewhere nothing)
+    scope = search_scope(typed, search_lookup(typed).corrections)
+    for name, pricing in buyers.items():
+        rows = _same_as_the_orm(scope, Filters(), pricing, monkeypatch, name)
+        assert isinstance(rows, ListingRows), name
+
+
+def test_ranked_searches_of_one_shape_share_a_query_and_keep_their_own_order(buyers):
+    if connection.vendor != "postgresql":
+        pytest.skip("Searches are ranked by their words on PostgreSQL only.")
+    search_words_refresh()
+    pricing = buyers["gold over base"]
+    lenovo = listing_rows(scope=search_scope("lenovo", search_lookup("lenovo").corrections), filters=Filters(), pricing=pricing)
+    notebook = listing_rows(scope=search_scope("notebook", search_lookup("notebook").corrections), filters=Filters(), pricing=pricing)
+    mistyped = listing_rows(scope=search_scope("notebok", search_lookup("notebok").corrections), filters=Filters(), pricing=pricing)
+
+    assert lenovo._query is notebook._query
+    assert mistyped._query is not notebook._query  # one more parameter: the word's corrections
+    assert [p.pk for p in mistyped[0:48]] == [p.pk for p in notebook[0:48]]
+    assert {p.brand.slug for p in lenovo[0:48]} == {"lenovo"}
+    assert "dell" in {p.brand.slug for p in notebook[0:48]}
 
 
 def test_two_listings_of_one_shape_share_a_query_and_keep_their_own_rows(buyers):

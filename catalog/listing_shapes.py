@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Field, QuerySet
 
 from catalog.models import Availability, Brand, Category, Product
-from catalog.search import rank_fields, rank_shape, rank_stand_ins, rank_values
+from catalog.search import Corrections, rank_fields, rank_shape, rank_stand_ins, rank_values
 from catalog.selectors import (
     Filters,
     Pricing,
@@ -32,6 +32,7 @@ from catalog.selectors import (
     _facet_pairs,
     _offered,
     _search_terms,
+    _search_window,
     pricing_fields,
     pricing_shape,
     pricing_values,
@@ -201,3 +202,21 @@ def facet_pairs_prepared(scope: Scope, filters: Filters, pricing: Pricing | None
         return None
     # The facets are not sorted: a ranked search's words are not in their SQL.
     return _facets_query(replace(shape, rank=None)).all(**_values(scope, filters, pricing))
+
+
+@lru_cache(maxsize=256)
+def _window_query(match: tuple[bool, ...]) -> PreparedQuery:
+    def build(**values: object) -> QuerySet:
+        query, corrections = rank_stand_ins(match)
+        return _search_window(Product.objects.filter(is_active=True), _search_terms(query), corrections)
+
+    return PreparedQuery(build, **rank_fields(match, whole=False))
+
+
+def search_window_prepared(terms: list[str], corrections: Corrections | None) -> tuple[int, ...] | None:
+    """selectors._search_window's ids, read by the query compiled once for the search's words' shape
+    (PostgreSQL, with the corrections read beforehand); None where it is built each time."""
+    if connection.vendor != "postgresql" or corrections is None or not terms:
+        return None
+    rows = _window_query(rank_shape(terms, corrections)).all(**rank_values(terms, corrections))
+    return tuple(row["pk"] for row in rows)

@@ -233,9 +233,10 @@ def _prefix(term: str) -> _Text:
     return _Text(f"{term}:*")
 
 
-def rank_fields(shape: tuple[bool, ...]):
+def rank_fields(shape: tuple[bool, ...], *, whole: bool = True):
     """How each of SearchRank's values reaches the SQL (storefront.prepared.ExpressionValue), for a
-    query compiled with rank_stand_ins: a word as its prefix, a correction and the whole query as text."""
+    query compiled with rank_stand_ins: a word as its prefix, a correction and the whole query as text.
+    SearchMatch sends the same values but the whole query (`whole=False`)."""
     from storefront.prepared import ExpressionValue
 
     fields = {}
@@ -243,7 +244,8 @@ def rank_fields(shape: tuple[bool, ...]):
         fields[f"rank_word_{n}"] = ExpressionValue(_prefix, sentinel=RANK_WORD_SENTINELS[n])
         if has_closest:
             fields[f"rank_closest_{n}"] = ExpressionValue(_Text, sentinel=RANK_CLOSEST_SENTINELS[n])
-    fields["rank_whole"] = ExpressionValue(_Text, sentinel=" | ".join(RANK_WORD_SENTINELS[: len(shape)]))
+    if whole:
+        fields["rank_whole"] = ExpressionValue(_Text, sentinel=" | ".join(RANK_WORD_SENTINELS[: len(shape)]))
     return fields
 
 

@@ -289,8 +289,12 @@ def search_scope(query: str, corrections: Corrections | None = None) -> Scope:
     terms = _search_terms(query)
     if not terms:
         return Scope(kind="search", query=query, window=())
-    window = _search_window(Product.objects.filter(is_active=True), terms, corrections)
-    return Scope(kind="search", query=query, window=tuple(window.values_list("pk", flat=True)), corrections=corrections)
+    from catalog.listing_shapes import search_window_prepared
+
+    window = search_window_prepared(terms, corrections)
+    if window is None:
+        window = tuple(_search_window(Product.objects.filter(is_active=True), terms, corrections).values_list("pk", flat=True))
+    return Scope(kind="search", query=query, window=window, corrections=corrections)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,20 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Contact
 from catalog import listing_shapes
-from catalog.listing_shapes import ListingRows, listing_rows
-from catalog.models import Brand, Category
+from catalog.listing_shapes import ListingRows, listing_rows, search_window_prepared
+from catalog.models import Brand, Category, Product
 from catalog.search import search_words_refresh
-from catalog.selectors import Filters, Pricing, Scope, listing_facets, product_listing, search_lookup, search_scope
+from catalog.selectors import (
+    Filters,
+    Pricing,
+    Scope,
+    _search_terms,
+    _search_window,
+    listing_facets,
+    product_listing,
+    search_lookup,
+    search_scope,
+)
 from tests.storefront.test_prepared_query import _snapshot
 
 
@@ -86,6 +96,18 @@ def test_a_ranked_search_of_any_words_and_corrections_is_read_as_the_orm_reads_i
     for name, pricing in buyers.items():
         rows = _same_as_the_orm(scope, Filters(), pricing, monkeypatch, name)
         assert isinstance(rows, ListingRows), name
+
+
+@pytest.mark.parametrize("typed", ["notebook", "notebok", "lenvo notebok", "advnced lenvo", "thinkp 14", "dell dell notebook", "zzzz"])
+def test_a_search_window_is_the_one_the_orm_reads(typed, buyers):
+    search_words_refresh()
+    corrections = search_lookup(typed).corrections
+    terms = _search_terms(typed)
+    built = tuple(_search_window(Product.objects.filter(is_active=True), terms, corrections).values_list("pk", flat=True))
+
+    assert search_scope(typed, corrections).window == built
+    prepared = search_window_prepared(terms, corrections)
+    assert prepared == (built if connection.vendor == "postgresql" else None)
 
 
 def test_ranked_searches_of_one_shape_share_a_query_and_keep_their_own_order(buyers):

@@ -56,6 +56,11 @@ class _Shape:
     rank: tuple[bool, ...] | None = None
 
 
+def _ranked(scope: Scope, filters: Filters) -> bool:
+    """A search sorted by how well its products match its words (selectors._sorted)."""
+    return scope.kind == "search" and connection.vendor == "postgresql" and not filters.sort
+
+
 def _shape(scope: Scope, filters: Filters, pricing: Pricing | None) -> _Shape | None:
     """The shape of a listing (its filters already those offered), or None when it is built each time."""
     if filters.attributes or filters.price_min is not None or filters.price_max is not None:
@@ -63,7 +68,7 @@ def _shape(scope: Scope, filters: Filters, pricing: Pricing | None) -> _Shape | 
     if scope.kind == "search" and (scope.window is None or not _search_terms(scope.query)):
         return None
     rank = None
-    if scope.kind == "search" and connection.vendor == "postgresql" and not filters.sort:
+    if _ranked(scope, filters):
         # Ranked by its words (selectors._sorted), with the corrections search_lookup read; without
         # them the rank corrects each word itself, in a subquery.
         if scope.corrections is None:
@@ -90,7 +95,7 @@ def _values(scope: Scope, filters: Filters, pricing: Pricing | None) -> dict[str
         values["scope_id"] = scope.brand.pk
     elif scope.kind == "search":
         values["window"] = scope.window
-        if scope.corrections is not None and connection.vendor == "postgresql" and not filters.sort:
+        if scope.corrections is not None and _ranked(scope, filters):
             values |= rank_values(_search_terms(scope.query), scope.corrections)
     values |= {f"brand_{n}": slug for n, slug in enumerate(filters.brands)}
     values |= {f"subcategory_{n}": slug for n, slug in enumerate(filters.subcategories)}

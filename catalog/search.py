@@ -120,6 +120,11 @@ def search_corrections_sql(terms: list[str]) -> tuple[list[str], list[str], list
     return looked_up, columns, params
 
 
+def _prefix_text(term: str) -> str:
+    """A word as a tsquery prefix: it matches the catalog's words that start with it."""
+    return f"{term}:*"
+
+
 def _term_sql(term: str, corrections: dict[str, tuple[str, ...]] | None) -> tuple[str, list]:
     """One word as a tsquery: as a prefix, or (mistyped) also any of the catalog's closest words.
 
@@ -129,7 +134,7 @@ def _term_sql(term: str, corrections: dict[str, tuple[str, ...]] | None) -> tupl
     thousandth through the index. Without them, the correction is a subquery run once per statement
     (an InitPlan): right, but opaque to the planner, which then guesses and takes the index always.
     """
-    prefix = f"{term}:*"
+    prefix = _prefix_text(term)
     if not _corrected(term):
         return "to_tsquery('simple'::regconfig, %s)", [prefix]
     if corrections is not None:
@@ -230,7 +235,7 @@ class _Text(Expression):
 
 
 def _prefix(term: str) -> _Text:
-    return _Text(f"{term}:*")
+    return _Text(_prefix_text(term))
 
 
 def rank_fields(shape: tuple[bool, ...], *, whole: bool = True):

@@ -72,3 +72,4 @@ def test_contact_filters_searches_and_sees_its_own_price(store, catalog, contact
     other.get_by_role("button", name="Search", exact=True).click()
     expect(_rows(other)).to_have_count(1)
     expect(_rows(other).first).to_contain_text("Latitude 5440 Notebook")
+    store.shot(other, "word search results")

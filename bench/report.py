@@ -20,9 +20,11 @@ DOC_TEMPLATE = f"""# Performance
 
 `make bench` measures each hot path of the store against its physical floor, in the same run:
 baseline, target, baseline, target ... so that a slow minute slows both and their ratio holds on a
-noisy machine. Each ratio is the median of the target over the median of its baseline, with a 95%
-bootstrap interval (2,000 resamples of the paired samples). A scenario is within its goal when the
-interval's top is (or, failing that, its median ratio is; the notes column says which).
+noisy machine. Each ratio is the median of the pairs' own ratios (each target over the baseline timed
+just before it), with a 95% bootstrap interval (2,000 resamples of the pairs); the few rows whose sides
+are not timed in pairs say so and take the median of one side over the median of the other. A scenario
+is within its goal when the interval's top is (or, failing that, its median ratio is; the notes column
+says which).
 
 The baselines: **H**, a hello view through the full middleware stack with the same POST, CSRF and
 session; **T**, the page's own template rendered from data already in memory (the same context, fetched

@@ -44,8 +44,9 @@ XLSX_SAMPLES = {100_000: 10, 1_000_000: 3}
 
 
 def _result(name: str, *, tier: str, target_ns: list[float], base_ns: list[float], goal: float, label: str,
-            notes: str = "", peak: float | None = None) -> Result:
-    ratio, low, high = bootstrap_ratio(target_ns, base_ns)
+            notes: str = "", peak: float | None = None, paired: bool = True) -> Result:
+    """`paired`: the samples were taken in pairs, back to back (interleave); else the sides are compared whole."""
+    ratio, low, high = bootstrap_ratio(target_ns, base_ns, paired=paired)
     return Result(name=name, tier=tier, ratio=ratio, ci_low=low, ci_high=high, goal=goal, baseline=label,
                   median_ms=statistics.median(target_ns) / 1e6, baseline_ms=statistics.median(base_ns) / 1e6,
                   peak_mb=peak, samples=len(target_ns), notes=notes)

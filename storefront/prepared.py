@@ -10,6 +10,7 @@ order makes five.
 from __future__ import annotations
 
 import weakref
+from asyncio.events import _get_running_loop
 from itertools import chain
 from typing import Any, Callable, Generic, TypeVar
 
@@ -163,13 +164,7 @@ class PreparedQuery(Generic[M]):
             if not compiled.sliceable:
                 raise ValueError("PreparedQuery.page(): the queryset is sliced or locked already.")
             sql = f"{sql} {connection.ops.limit_offset_sql(*limits)}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            if many:
-                rows = cursor.fetchall()
-            else:
-                row = cursor.fetchone()
-                rows = [row] if row is not None else []
+        rows = _fetch(connection, sql, params, many)
         converters, make = compiled.converters, compiled.row
         found = []
         for row in rows:
@@ -179,6 +174,34 @@ class PreparedQuery(Generic[M]):
                     row[position] = converter(row[position], expression, connection)
             found.append(make(row))
         return found
+
+
+def _fetch(connection, sql: str, params: list, many: bool) -> list:
+    """The statement's rows (only the first unless `many`).
+
+    Through Django's cursor when something watches the statements: query logging (DEBUG, the tests'
+    query counts, CaptureQueriesContext) or an execute wrapper. Otherwise through the backend's own
+    cursor, making the checks Django's cursor makes (health check, connection, thread, broken
+    transaction, the database's errors raised as Django's) without its wrapper's layers: ~0.1 ms of
+    Python a statement less, on the statements every page runs.
+    """
+    if connection.queries_logged or connection.execute_wrappers or _get_running_loop() is not None:
+        # (In an event loop, Django's cursor raises SynchronousOnlyOperation as it should.)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if many else cursor.fetchmany(1)
+    connection.close_if_health_check_failed()
+    if connection.connection is None:
+        connection.ensure_connection()
+    connection.validate_thread_sharing()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.create_cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if many else cursor.fetchmany(1)
+        finally:
+            cursor.close()
 
 
 def _integer_range(field: Field, connection) -> tuple[int | None, int | None]:

@@ -116,3 +116,50 @@ def test_an_expression_value_is_sent_as_the_expression_sends_it(stocked):
 
     assert [p.pk for p in prepared.all(ids=some)] == list(some)
     assert prepared.all(ids=(0,)) == []
+
+
+def test_query_logging_and_execute_wrappers_see_each_statement(contact, admin_contact):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        logged = CONTACTS.all(account_id=contact.account_id)
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        wrapped = CONTACTS.all(account_id=contact.account_id)
+    unwatched = CONTACTS.all(account_id=contact.account_id)
+
+    assert len(captured.captured_queries) == 1 and "accounts_contact" in captured.captured_queries[0]["sql"]
+    assert len(seen) == 1 and "accounts_contact" in seen[0]
+    expected = [c.pk for c in _contacts(contact.account_id)]
+    assert [c.pk for c in logged] == [c.pk for c in wrapped] == [c.pk for c in unwatched] == expected
+
+
+def test_a_transaction_marked_for_rollback_refuses_the_statement(contact):
+    import pytest
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            CONTACTS.all(account_id=contact.account_id)
+
+
+def test_in_an_event_loop_the_statement_is_refused_as_django_refuses_it(contact, monkeypatch):
+    import asyncio
+
+    import pytest
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    async def in_loop():
+        return CONTACTS.all(account_id=contact.account_id)
+
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # the suite allows it for the browser tests
+    with pytest.raises(SynchronousOnlyOperation):
+        asyncio.run(in_loop())

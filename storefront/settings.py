@@ -270,6 +270,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Django's cookie-then-session messages, the cookie's signer made only when there is a cookie (storefront/messages.py).
+MESSAGE_STORAGE = "storefront.messages.MessageStorage"
+
 # Sessions are read from the cache (Redis in production) and written through to the database, so a
 # signed-in request costs no session query and a restarted cache signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -41,3 +41,20 @@ def test_tier_xl_is_refused_on_sqlite(monkeypatch, capsys):
 
     assert main(["--tier", "xl"]) == 2
     assert "PostgreSQL only" in capsys.readouterr().err
+
+
+@pytest.mark.bench
+def test_the_quote_pdf_rows_say_what_the_store_itself_adds(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench-tiny.sqlite3'}"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--tier", "tiny", "--samples", "2", "--only", "pdf", "--no-load", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {row["name"]: row for row in json.loads((tmp_path / "bench/results.json").read_text())["scenarios"]}
+    assert {"pdf-30", "pdf-100", "pdf-300", "pdf-300-vs-30"} <= set(rows)
+    for lines in (30, 100, 300):
+        assert "the store's own part (its HTML from the database, against T) adds" in rows[f"pdf-{lines}"]["notes"]

@@ -13,15 +13,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.bench
-def test_the_runner_measures_the_pages_on_a_tiny_tier_and_writes_its_report(tmp_path):
+def _run_tiny(tmp_path: Path, *, only: str, samples: int, timeout: int) -> subprocess.CompletedProcess:
+    """`python -m bench` on the tiny tier in its own SQLite file, writing under tmp_path."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench-tiny.sqlite3'}"
-
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--tier", "tiny", "--samples", "3", "--only", "pages", "--no-load", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    return subprocess.run(
+        [sys.executable, "-m", "bench", "--tier", "tiny", "--samples", str(samples), "--only", only, "--no-load", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
     )
+
+
+@pytest.mark.bench
+def test_the_runner_measures_the_pages_on_a_tiny_tier_and_writes_its_report(tmp_path):
+    done = _run_tiny(tmp_path, only="pages", samples=3, timeout=300)
 
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((tmp_path / "bench/results.json").read_text())
@@ -45,13 +49,7 @@ def test_tier_xl_is_refused_on_sqlite(monkeypatch, capsys):
 
 @pytest.mark.bench
 def test_the_quote_pdf_rows_say_what_the_store_itself_adds(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench-tiny.sqlite3'}"
-
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--tier", "tiny", "--samples", "2", "--only", "pdf", "--no-load", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
+    done = _run_tiny(tmp_path, only="pdf", samples=2, timeout=600)
 
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {row["name"]: row for row in json.loads((tmp_path / "bench/results.json").read_text())["scenarios"]}

@@ -32,29 +32,25 @@ def test_a_request_without_a_messages_cookie_makes_no_signer():
     assert "signer" not in vars(storage.storages[0])
 
 
-def test_a_message_written_is_read_back_by_django_s_cookie_storage_and_the_other_way():
+def _cookie_written_by(storage_class, level: int, text: str) -> str:
+    """The messages cookie a response carries after `storage_class` stored one message."""
     response = HttpResponse()
-    ours = MessageStorage(_request())
-    ours.add(messages.SUCCESS, "Added to cart")
-    ours.update(response)
-    cookie = response.cookies[CookieStorage.cookie_name].value
+    storage = storage_class(_request())
+    storage.add(level, text)
+    storage.update(response)
+    return response.cookies[CookieStorage.cookie_name].value
 
-    assert [m.message for m in CookieStorage(_request({CookieStorage.cookie_name: cookie}))] == ["Added to cart"]
 
-    theirs_response = HttpResponse()
-    theirs = CookieStorage(_request())
-    theirs.add(messages.WARNING, "Quote expired")
-    theirs.update(theirs_response)
-    theirs_cookie = theirs_response.cookies[CookieStorage.cookie_name].value
-    assert [m.message for m in MessageStorage(_request({CookieStorage.cookie_name: theirs_cookie}))] == ["Quote expired"]
+def test_a_message_written_is_read_back_by_django_s_cookie_storage_and_the_other_way():
+    ours = _cookie_written_by(MessageStorage, messages.SUCCESS, "Added to cart")
+    theirs = _cookie_written_by(CookieStorage, messages.WARNING, "Quote expired")
+
+    assert [m.message for m in CookieStorage(_request({CookieStorage.cookie_name: ours}))] == ["Added to cart"]
+    assert [m.message for m in MessageStorage(_request({CookieStorage.cookie_name: theirs}))] == ["Quote expired"]
 
 
 def test_a_tampered_cookie_shows_no_message():
-    response = HttpResponse()
-    storage = SignedCookieStorage(_request())
-    storage.add(messages.INFO, "Order placed")
-    storage.update(response)
-    value = response.cookies[CookieStorage.cookie_name].value
+    value = _cookie_written_by(SignedCookieStorage, messages.INFO, "Order placed")
     tampered = value.replace("Order", "Order not", 1) if "Order" in value else value[:-2] + "xx"
 
     assert list(SignedCookieStorage(_request({CookieStorage.cookie_name: tampered}))) == []

@@ -182,8 +182,9 @@ def _fetch(connection, sql: str, params: list, many: bool) -> list:
     Through Django's cursor when something watches the statements: query logging (DEBUG, the tests'
     query counts, CaptureQueriesContext) or an execute wrapper. Otherwise through the backend's own
     cursor, making the checks Django's cursor makes (health check, connection, thread, broken
-    transaction, the database's errors raised as Django's) without its wrapper's layers: ~0.1 ms of
-    Python a statement less, on the statements every page runs.
+    transaction, the database's errors raised as Django's) without its wrapper's layers: about 40,000
+    instructions a statement fewer (callgrind), on the statements every page runs. The event loop is
+    asked with asyncio's `_get_running_loop`, which answers None where `get_running_loop` raises.
     """
     if connection.queries_logged or connection.execute_wrappers or _get_running_loop() is not None:
         # (In an event loop, Django's cursor raises SynchronousOnlyOperation as it should.)
